@@ -1,0 +1,23 @@
+"""replycoach serve"""
+from __future__ import annotations
+
+from ..config import Config
+from ..serve import DEFAULT_HOST, DEFAULT_PORT
+
+
+def add_parser(sub):
+    p = sub.add_parser("serve", help="run the local server")
+    p.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT)
+    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow binding beyond loopback; every endpoint then needs the token")
+    p.add_argument("--no-reload", action="store_true", help="do not watch pack files")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..serve import serve
+    config = Config(allow_remote=args.allow_remote, watch_packs=not args.no_reload)
+    serve(args.host, args.port, config, threads=args.threads)
+    return 0

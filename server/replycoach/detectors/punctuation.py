@@ -1,0 +1,74 @@
+"""Spacing, doubled marks, unbalanced brackets and quotes, lower-case
+sentence starts."""
+from __future__ import annotations
+
+import regex
+
+from ..matching import Match
+from ..textutil import Sentence
+
+_SPACE_BEFORE = regex.compile(r"(?<=\p{L}|\p{N}|[)\]»\"])[ \t]+([,.!?;:]+)(?![\p{N}])")
+_NO_SPACE_AFTER = regex.compile(r"(?<=\p{Ll}{2,}|\p{N}[)\]]?)([,;!?]|\.(?=\p{Lu}))(?=\p{L})")
+_DOUBLED = regex.compile(r"(?<![.])\.\.(?![.])|,{2,}|;{2,}|:{2,}|\?{2,}|(?:\?!){1,}\?+")
+_URLISH = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|\b[\w-]+\.(?:com|net|org|ru|ee|gr|za|co|io|eu|info)\b", regex.I)
+_PAIRS = (("(", ")"), ("[", "]"), ("«", "»"), ("„", "“"))
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _URLISH.finditer(text)]
+
+
+def _inside(pos: int, spans) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def find(text: str, sents: list[Sentence]) -> list[Match]:
+    skip = _masked(text)
+    found: list[Match] = []
+    for m in _SPACE_BEFORE.finditer(text):
+        if not _inside(m.start(), skip) and m.group(1) not in ("...", "…"):
+            found.append(Match("punctuation", m.start(), m.end(), m.group(), m.group(1)))
+    for m in _NO_SPACE_AFTER.finditer(text):
+        if not _inside(m.start(), skip):
+            found.append(Match("punctuation", m.start(), m.end(), m.group(), m.group() + " "))
+    for m in _DOUBLED.finditer(text):
+        if not _inside(m.start(), skip):
+            found.append(Match("punctuation", m.start(), m.end(), m.group(), m.group()[0]))
+    found.extend(_unbalanced(text))
+    for s in sents:
+        seg = text[s.start:s.end]
+        first = regex.search(r"\p{L}", seg)
+        if not first or first.start() != 0 or _inside(s.start, skip):
+            continue
+        word = regex.match(r"\p{L}+", seg).group()
+        # iPhone, eBay: a capital inside the word means a brand, not a slip.
+        if word[0].islower() and not any(c.isupper() for c in word[1:]):
+            found.append(Match("punctuation", s.start, s.start + 1, seg[0], seg[0].upper()))
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Match] = []
+    for m in found:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def _unbalanced(text: str) -> list[Match]:
+    out: list[Match] = []
+    for open_, close in _PAIRS:
+        stack: list[int] = []
+        for i, ch in enumerate(text):
+            if ch == open_:
+                stack.append(i)
+            elif ch == close:
+                if stack:
+                    stack.pop()
+                elif not (open_ == "(" and i > 0 and regex.match(r"[\p{N}a-zA-Z]", text[i - 1]) and
+                          regex.search(r"(^|\s)[\p{N}a-zA-Z]\)$", text[max(0, i - 2):i + 1])):
+                    # "1)" or "a)" starts a list item: not a stray bracket
+                    out.append(Match("punctuation", i, i + 1, ch, None))
+        out.extend(Match("punctuation", i, i + 1, open_, None) for i in stack)
+    quotes = [i for i, ch in enumerate(text) if ch == '"']
+    if len(quotes) % 2:
+        out.append(Match("punctuation", quotes[-1], quotes[-1] + 1, '"', None))
+    return out

@@ -1,0 +1,135 @@
+"""durable-rules wrapper.
+
+Workarounds for durable-rules 2.0.28, each on purpose:
+- every rule starts with the trigger pattern and the trigger fact is asserted
+  last, so no rule is evaluated on half of the facts;
+- a sentinel rule always fires, because delete_state crashes on a session
+  where nothing fired;
+- each evaluation is its own session with unique fact ids, deleted right
+  after (the engine holds at most 1,024 live sessions);
+- one lock around every engine call (the engine is not thread-safe);
+- rulesets cannot be replaced, so a reload registers a new ruleset under a
+  new name and swaps the reference.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass
+
+import durable.engine as durable
+
+SENTINEL = "__sentinel__"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """One clause of a pack rule, ready for the engine."""
+    key: str            # unique name inside the ruleset
+    pack: str
+    rule_id: str
+    ctx_terms: tuple    # durable-rules terms on the context fact
+    for_each: str | None
+    hit_terms: tuple    # durable-rules terms on the hit fact
+
+
+@dataclass(frozen=True)
+class Firing:
+    key: str
+    hit: int | None     # index into the hits list, None for draft-level rules
+
+
+class EngineError(RuntimeError):
+    pass
+
+
+_host_lock = threading.Lock()
+_host = None
+
+
+def _shared_host():
+    # One Host per process: each Host starts a timer thread of its own.
+    global _host
+    with _host_lock:
+        if _host is None:
+            _host = durable.Host()
+        return _host
+
+
+_names = itertools.count(1)
+
+
+class Ruleset:
+    """An immutable compiled ruleset registered in the engine."""
+
+    def __init__(self, rules: list[CompiledRule]):
+        self.rules = {r.key: r for r in rules}
+        self.name = f"replycoach_{next(_names)}"
+        self._results: dict[str, list[Firing]] = {}
+        self._sids = itertools.count(1)
+        definition = {SENTINEL: {"all": [{"t": {"kind": "trigger"}}],
+                                 "run": self._action(SENTINEL, False)}}
+        for r in rules:
+            conds = [{"t": {"kind": "trigger"}},
+                     {"c": {"$and": [{"kind": "ctx"}, {"pack": r.pack}, *r.ctx_terms]}}]
+            if r.for_each:
+                conds.append({"h": {"$and": [{"kind": "hit"}, {"pack": r.pack},
+                                             {"list": r.for_each}, *r.hit_terms]}})
+            definition[r.key] = {"all": conds, "run": self._action(r.key, bool(r.for_each))}
+        self._host = _shared_host()
+        self._host.register_rulesets({self.name: definition})
+
+    def _action(self, key: str, per_hit: bool):
+        results = self._results
+
+        def run(c):
+            # Must not raise: durable-rules would swallow or misreport it.
+            sid = c.s["sid"]
+            bucket = results.get(sid)
+            if bucket is None:
+                return
+            if key == SENTINEL:
+                bucket.append(Firing(SENTINEL, None))
+            elif per_hit:
+                bucket.append(Firing(key, c.h["hid"]))
+            else:
+                bucket.append(Firing(key, None))
+        return run
+
+    def evaluate(self, contexts: list[dict], hits: list[dict]) -> list[Firing]:
+        """contexts: one context fact per pack (with 'pack'); hits: dicts with
+        'pack' and 'list'. Returns firings in a stable order."""
+        with _engine_lock:
+            sid = f"s{next(self._sids)}"
+            self._results[sid] = []
+            facts = []
+            for i, ctx in enumerate(contexts):
+                facts.append({**ctx, "kind": "ctx", "sid": sid, "id": f"{sid}c{i}"})
+            for i, hit in enumerate(hits):
+                facts.append({**hit, "kind": "hit", "hid": i, "sid": sid, "id": f"{sid}h{i}"})
+            try:
+                if facts:
+                    try:
+                        self._host.assert_facts(self.name, facts)
+                    except durable.MessageNotHandledException:
+                        pass  # facts no rule looks at yet
+                self._host.assert_fact(self.name, {"kind": "trigger", "sid": sid, "id": f"{sid}t"})
+                fired = self._results[sid]
+                if not any(f.key == SENTINEL for f in fired):
+                    raise EngineError("sentinel rule did not fire")
+                return sorted((f for f in fired if f.key != SENTINEL),
+                              key=lambda f: (f.key, -1 if f.hit is None else f.hit))
+            except EngineError:
+                raise
+            except Exception as exc:  # the engine's own errors
+                raise EngineError(f"rules engine failed: {exc}") from exc
+            finally:
+                self._results.pop(sid, None)
+                try:
+                    self._host.delete_state(self.name, sid)
+                except Exception:
+                    pass
+
+
+# durable-rules keeps global state in its C extension: serialize everything.
+_engine_lock = threading.Lock()

@@ -1,0 +1,172 @@
+"""Turns one request into engine facts: a context fact per pack (sizes,
+review, history, counts of every list) and a hit fact per finding."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .detectors import private_data, punctuation, shouting
+from .matching import Match
+from .packs.model import Pack
+from .request import CheckRequest
+from .textutil import Normalized, Sentence, normalize, sentence_index, sentences, words
+
+# Lists that describe something other than the draft itself.
+NOT_DRAFT_LISTS = {"negative_review", "stopwords", "acronyms"}
+DETAILED_REVIEW_WORDS = 25
+CONFIDENT = 0.9
+
+
+@dataclass
+class Analysis:
+    """What is known about the draft and the review, shared by all packs."""
+    text: str
+    norm: Normalized
+    sents: list[Sentence]
+    word_count: int
+    lang: object                 # LanguageResult
+    review_lang: object | None   # LanguageResult
+    now: datetime
+    repeat: object | None = None  # history.Similar
+
+
+@dataclass
+class Facts:
+    contexts: list[dict]
+    hits: list[dict]                       # engine facts, index = hit id
+    matches: list[tuple[str, Match]]       # (pack id, match) by hit id
+    greeting_end: dict[str, int] = field(default_factory=dict)   # pack id -> offset
+
+
+def _stems(text: str, stop: set[str]) -> set[str]:
+    # Crude stemming by prefix: enough to see "room"/"rooms", "номер"/"номере".
+    out = set()
+    for _, _, w in words(normalize(text).text):
+        if len(w) >= 4 and w not in stop:
+            out.add(w[:6] if len(w) > 6 else w)
+    return out
+
+
+def _list_words(pack: Pack, lang: str | None, name: str) -> set[str]:
+    language = pack.langs.get(lang or "")
+    if not language or name not in language.lists:
+        return set()
+    return {normalize(p.source).text for p in language.lists[name].patterns if not p.source.startswith("re:")}
+
+
+def _greeting_end(text: str, sents: list[Sentence], greeting: list[Match]) -> int:
+    """Offset just after an opening salutation ("Hi Anna,"), else 0."""
+    if not greeting or not sents or greeting[0].start > sents[0].start + 3:
+        return 0
+    g = greeting[0]
+    limit = min(len(text), g.end + 60)
+    for i in range(g.end, limit):
+        if text[i] in ",!\n":
+            j = i + 1 if text[i] != "\n" else i
+            return j
+        if text[i] in ".?":
+            return 0
+    return sents[0].end if sents[0].end - g.start <= 60 else 0
+
+
+def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Facts:
+    review = req.review
+    names = [n for n in (review.author or "").split() if n]
+    facts = Facts([], [], [])
+    detector_cache: dict[tuple, list[Match]] = {}
+    for pack in packs:
+        lang = pack.langs.get(a.lang.code) if a.lang.code else None
+        found: list[Match] = []
+        if lang:
+            for name, plist in lang.lists.items():
+                if name not in NOT_DRAFT_LISTS and name not in pack.all_languages_lists:
+                    found.extend(plist.find(a.norm, a.text))
+        for name in pack.all_languages_lists:
+            every: list[Match] = []
+            for other in pack.langs.values():
+                if name in other.lists:
+                    every.extend(other.lists[name].find(a.norm, a.text))
+            found.extend(_dedupe(every))
+        acronyms = {w.casefold() for w in _list_words(pack, a.lang.code, "acronyms")}
+        key = ("shout", frozenset(acronyms))
+        if key not in detector_cache:
+            detector_cache[key] = shouting.find(a.text, a.sents, acronyms)
+        found.extend(detector_cache[key])
+        if ("punct",) not in detector_cache:
+            detector_cache[("punct",)] = punctuation.find(a.text, a.sents)
+        found.extend(detector_cache[("punct",)])
+        found.extend(private_data.find(a.text, pack.contacts, names))
+        if spell is not None and a.lang.code and spell.available(a.lang.code):
+            accept = set(pack.vocabulary) | set(names) | set((req.business or "").split())
+            for m in spell.check(a.text, a.lang.code, accept=accept):
+                sugg = tuple(m.suggestions)
+                found.append(Match("spelling", m.start, m.end, m.word, sugg[0] if sugg else None, sugg[1:]))
+
+        counts: dict[str, int] = {}
+        for name in set(pack.all_languages_lists) | {n for lg in pack.langs.values() for n in lg.lists}:
+            counts[f"n_{name}"] = 0
+        for name in ("shouting", "punctuation", "private_data", "spelling"):
+            counts[f"n_{name}"] = 0
+        for m in found:
+            counts[f"n_{m.list}"] = counts.get(f"n_{m.list}", 0) + 1
+        greetings = sorted((m for m in found if m.list == "greeting"), key=lambda m: m.start)
+        facts.greeting_end[pack.id] = _greeting_end(a.text, a.sents, greetings)
+        facts.contexts.append({"pack": pack.id, **_context(pack, a, req), **counts})
+        for m in found:
+            facts.hits.append({"pack": pack.id, "list": m.list, "text": m.text, "start": m.start,
+                               "end": m.end, "sentence": sentence_index(a.sents, m.start)})
+            facts.matches.append((pack.id, m))
+    return facts
+
+
+def _dedupe(matches: list[Match]) -> list[Match]:
+    matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Match] = []
+    for m in matches:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+def _context(pack: Pack, a: Analysis, req: CheckRequest) -> dict:
+    review = req.review
+    rl = a.review_lang
+    review_lang = rl.code if rl and rl.code else ""
+    rating = review.rating5
+    negative_text = False
+    overlap = 0
+    detailed = False
+    if review.text:
+        lang_for_review = review_lang if review_lang in pack.langs else a.lang.code
+        language = pack.langs.get(lang_for_review or "")
+        if language and "negative_review" in language.lists:
+            rnorm = normalize(review.text)
+            negative_text = bool(language.lists["negative_review"].find(rnorm, review.text))
+        stop = _list_words(pack, lang_for_review, "stopwords") | _list_words(pack, a.lang.code, "stopwords")
+        overlap = len(_stems(review.text, stop) & _stems(a.text, stop))
+        detailed = len(words(review.text)) >= DETAILED_REVIEW_WORDS
+    if rating is not None:
+        negative = rating <= 2
+    else:
+        negative = negative_text
+    age = -1.0
+    if review.date is not None:
+        age = max(0.0, (a.now - review.date).total_seconds() / 3600)
+    mismatch = bool(
+        rl and rl.code and a.lang.code and rl.code != a.lang.code
+        and (rl.source == "given" or rl.confidence >= CONFIDENT)
+        and a.lang.confidence >= 0.8 and a.word_count >= 3)
+    repeat = a.repeat
+    return {
+        "lang": a.lang.code or "", "lang_supported": a.lang.code in pack.langs,
+        "chars": len(a.text.strip()), "words": a.word_count, "sentences": len(a.sents),
+        "review_known": review.known, "review_text_known": bool(review.text and review.text.strip()),
+        "review_rating": rating if rating is not None else -1.0,
+        "review_text_negative": negative_text, "review_negative": negative,
+        "review_detailed": detailed, "review_overlap": overlap, "review_age_hours": age,
+        "review_lang": review_lang, "lang_mismatch": mismatch,
+        "author_known": bool(review.author),
+        "repeat_similarity": repeat.similarity if repeat else 0.0,
+        "repeat_count": repeat.count if repeat else 0,
+    }

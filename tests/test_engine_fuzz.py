@@ -1,0 +1,129 @@
+"""durable-rules must agree with the plain-Python reference evaluator on
+random rules and random facts, including fact order and many sessions."""
+from __future__ import annotations
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from replycoach.conditions import compile_conditions
+from replycoach.engine import CompiledRule, Ruleset
+
+from .reference import evaluate as reference
+
+FIELDS = {"chars": "int", "review_rating": "num", "review_negative": "bool",
+          "lang": "str", "n_thanks": "int", "n_apology": "int"}
+HIT_FIELDS = {"sentence": "int", "text": "str"}
+STRINGS = ["en", "ru", "el", "ß", "Ё", "ü", ""]
+SETTINGS = {"limit": 3, "low": 1.5}
+
+
+def value(kind):
+    if kind == "int":
+        return st.integers(-2, 6)
+    if kind == "num":
+        return st.one_of(st.integers(-1, 5), st.sampled_from([1.5, 2.0, 4.25, -1.0]))
+    if kind == "bool":
+        return st.booleans()
+    return st.sampled_from(STRINGS)
+
+
+@st.composite
+def term(draw, fields):
+    name = draw(st.sampled_from(sorted(fields)))
+    kind = fields[name]
+    ops = ["eq", "ne"] + (["lt", "lte", "gt", "gte"] if kind in ("int", "num") else []) + ["in"]
+    op = draw(st.sampled_from(ops))
+    if op == "in":
+        return name, {"in": draw(st.lists(value(kind), min_size=1, max_size=3))}
+    if kind == "int" and draw(st.booleans()):
+        v = "$limit"
+    elif kind == "num" and draw(st.booleans()):
+        v = "$low"
+    else:
+        v = draw(value(kind))
+    return name, (v if op == "eq" else {op: v})
+
+
+@st.composite
+def condition(draw, fields, depth=0):
+    cond = dict(draw(st.lists(term(fields), max_size=3, unique_by=lambda t: t[0])))
+    if depth == 0 and draw(st.booleans()):
+        cond["any"] = draw(st.lists(condition(fields, depth=1).filter(bool), min_size=1, max_size=3))
+    return cond
+
+
+@st.composite
+def rule_set(draw):
+    rules = []
+    for i in range(draw(st.integers(1, 6))):
+        pack = draw(st.sampled_from(["p1", "p2"]))
+        for_each = draw(st.sampled_from([None, "thanks", "canned"]))
+        when = draw(condition(FIELDS)) or None
+        where = (draw(condition(HIT_FIELDS)) or None) if for_each else None
+        rules.append((f"{pack}/r{i}#0", pack, SETTINGS, when, for_each, where))
+    return rules
+
+
+@st.composite
+def context(draw, pack):
+    ctx = {"pack": pack}
+    for name, kind in FIELDS.items():
+        ctx[name] = draw(value(kind))
+    return ctx
+
+
+@st.composite
+def fact_set(draw):
+    packs = draw(st.lists(st.sampled_from(["p1", "p2"]), min_size=0, max_size=2, unique=True))
+    contexts = [draw(context(p)) for p in packs]
+    hits = draw(st.lists(st.fixed_dictionaries({
+        "pack": st.sampled_from(["p1", "p2"]), "list": st.sampled_from(["thanks", "canned", "other"]),
+        "sentence": st.integers(0, 4), "text": st.sampled_from(STRINGS),
+        "start": st.integers(0, 50), "end": st.integers(0, 60)}), max_size=6))
+    return contexts, hits
+
+
+def compile_rules(rules):
+    from replycoach.conditions import HIT_FIELDS as HF
+    return [CompiledRule(key, pack, key.split("/")[1].split("#")[0], tuple(compile_conditions(when, s)), fe,
+                         tuple(compile_conditions(where, s, HF))) for key, pack, s, when, fe, where in rules]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rules=rule_set(), facts=st.lists(fact_set(), min_size=1, max_size=4), seed=st.integers(0, 1000))
+def test_engine_matches_reference(rules, facts, seed):
+    ruleset = Ruleset(compile_rules(rules))
+    rng = random.Random(seed)
+    for contexts, hits in facts:
+        expected = reference(rules, contexts, hits)
+        got = {(f.key, f.hit) for f in ruleset.evaluate(contexts, hits)}
+        assert got == expected, (rules, contexts, hits)
+        # The order facts arrive in must not matter.
+        order = list(range(len(hits)))
+        rng.shuffle(order)
+        shuffled = [hits[i] for i in order]
+        got2 = {(f.key, order[f.hit] if f.hit is not None else None)
+                for f in ruleset.evaluate(list(reversed(contexts)), shuffled)}
+        assert got2 == expected
+
+
+def test_many_sessions_do_not_exhaust_the_engine():
+    # durable-rules holds at most 1,024 live sessions: each evaluation must
+    # delete its own.
+    rules = [("p1/a#0", "p1", SETTINGS, {"chars": {"gt": 2}}, None, None),
+             ("p1/b#0", "p1", SETTINGS, None, "thanks", None)]
+    ruleset = Ruleset(compile_rules(rules))
+    for i in range(3000):
+        fired = ruleset.evaluate([{"pack": "p1", "chars": i % 5}], [{"pack": "p1", "list": "thanks", "sentence": 0, "text": "x", "start": 0, "end": 1}])
+        assert ("p1/a#0", None) in {(f.key, f.hit) for f in fired} or i % 5 <= 2
+        assert ("p1/b#0", 0) in {(f.key, f.hit) for f in fired}
+
+
+def test_nothing_fires_still_cleans_up():
+    # No rule matches: only the sentinel fires, and delete_state must not crash.
+    ruleset = Ruleset(compile_rules([("p1/a#0", "p1", SETTINGS, {"chars": {"gt": 100}}, None, None)]))
+    for _ in range(1100):
+        assert ruleset.evaluate([{"pack": "p1", "chars": 1}], []) == []
+    assert ruleset.evaluate([], []) == []
