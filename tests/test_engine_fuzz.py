@@ -127,3 +127,43 @@ def test_nothing_fires_still_cleans_up():
     for _ in range(1100):
         assert ruleset.evaluate([{"pack": "p1", "chars": 1}], []) == []
     assert ruleset.evaluate([], []) == []
+
+
+# --- the real pack: facts from random drafts built of its own phrases -----
+
+def _pack_fragments():
+    from replycoach.packs.registry import PackRegistry
+    from .conftest import ROOT
+    registry = PackRegistry([f"{ROOT}/rules"])
+    pack = registry.current.packs["reply-guidelines"]
+    frags = []
+    for lang in pack.langs.values():
+        for plist in lang.lists.values():
+            frags += [p.source for p in plist.patterns if not p.source.startswith("re:")
+                      and not any(c in p.source for c in "()[]|*?")]
+    return registry, pack, sorted(set(frags)) or ["thank you", "sorry"]
+
+
+_REG, _PACK, _FRAGS = _pack_fragments()
+_EXTRA = ["!!", "WHAT", " ,", "Anna", "😀", "\n", "info@example.com", "+372 5555 1234", ".", "?"]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(parts=st.lists(st.sampled_from(_FRAGS + _EXTRA), min_size=1, max_size=12),
+       rating=st.one_of(st.none(), st.integers(1, 5)),
+       review=st.one_of(st.none(), st.sampled_from(_FRAGS)))
+def test_real_pack_engine_matches_reference(parts, rating, review, checker):
+    from replycoach import facts as factmod
+    from replycoach.request import parse_check
+    from replycoach.textutil import normalize, sentences, words
+    text = " ".join(parts)
+    body = {"text": text, "review": {"rating": rating, "text": review}, "now": "2026-11-24T12:00:00Z"}
+    req = parse_check(body)
+    lang, review_lang = checker.detect_languages(req)
+    a = factmod.Analysis(text, normalize(text), sentences(text), len(words(text)), lang, review_lang, req.now)
+    f = factmod.build([_PACK], a, req, None)
+    ruleset = _REG.current.ruleset
+    got = {(fi.key, fi.hit) for fi in ruleset.evaluate(f.contexts, f.hits)}
+    rules = [(f"{_PACK.id}/{r.id}#{r.clause}", _PACK.id, _PACK.settings, r.when, r.for_each, r.where)
+             for r in _PACK.rules]
+    assert got == reference(rules, f.contexts, f.hits)

@@ -43,7 +43,9 @@ class _Reader:
         self.problems: list[Problem] = []
 
     def rel(self, path: str) -> str:
-        return os.path.relpath(path, os.getcwd()) if os.path.isabs(path) else path
+        # Relative to the working folder when inside it, as editors like it.
+        rel = os.path.relpath(path, os.getcwd())
+        return path if rel.startswith("..") else rel
 
     def add(self, path: str, line: int, message: str, level: str = "error"):
         self.problems.append(Problem(self.rel(path), line, message, level))

@@ -1,0 +1,361 @@
+"""Language identification for drafts and reviews (langdetect profiles + priors).
+
+Why not just ``langdetect.detect_langs``: its Monte-Carlo trials keep
+re-sampling the same few n-grams until one language reaches 0.99999, so even a
+two-word text comes out "certain" and a review-language prior can never
+outweigh it. We use langdetect's own profiles, text cleaning and n-gram
+extraction, but sum the smoothed log-likelihoods of *all* n-grams exactly (the
+quantity the trials approximate). That is deterministic, fast, and gives a
+graded score that a prior can be weighed against:
+
+    posterior(l) ~ exp(loglik(l) / TEMPERATURE) * prior(l)
+
+- ``TEMPERATURE`` undoes the overconfidence of counting 1-, 2- and 3-grams of
+  the same characters as independent evidence (fitted on the even-numbered
+  lines of the benchmark data only; see benchmarks/langid_accuracy.py).
+- ``prior(l)`` puts most mass on the supported languages and their close
+  neighbours (so Afrikaans is not reported as Dutch by accident), a little on
+  every other langdetect language (a genuinely French draft is still ``fr``),
+  and ``REVIEW_PRIOR`` on the review's language when it is known.
+- Script heuristics run first: only letters of the dominant script are scored
+  (a Russian reply naming "Hotel Plaza" stays Russian), Latin look-alikes inside
+  Cyrillic words are repaired (Ukrainian typed with a Latin "i"), and letters
+  that one language has and its neighbours lack (ы/э/ё vs і/ї/є/ґ) settle
+  Russian vs Ukrainian.
+"""
+from __future__ import annotations
+
+import math
+import os
+import threading
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+
+CORE = ("en", "ru", "af", "el", "et")
+
+# Languages a draft in a supported language is most easily mistaken for (and
+# which a writer of that language may really use). Only those langdetect has a
+# profile for count; "be" is recognised by its letters instead.
+NEIGHBOURS = {
+    "en": ("nl", "de"),
+    "af": ("nl", "de"),
+    "nl": ("af", "de"),
+    "de": ("nl",),
+    "ru": ("uk", "bg", "mk"),
+    "uk": ("ru", "bg"),
+    "bg": ("ru", "mk"),
+    "et": ("fi", "lv", "lt"),
+    "fi": ("et",),
+    "lv": ("lt", "et"),
+    "lt": ("lv",),
+    "el": (),
+}
+
+TEMPERATURE = 4.0       # fitted: benchmarks/langid_accuracy.py --fit (even lines only)
+REVIEW_PRIOR = 0.9      # P(draft is in the review's language) before reading it
+OTHER_MASS = 0.002      # total prior of all languages outside the candidate set
+MIN_LETTERS = 2         # fewer letters than this is "too little text"
+
+_ALPHA = 0.5 / 10000    # langdetect's smoothing (ALPHA_DEFAULT / BASE_FREQ)
+_CODE = regex.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$")
+
+_URL = regex.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+")
+_MENTION = regex.compile(r"(?<!\w)[@#][\w.]+")
+_WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*|['’][\p{L}]+")
+_LETTER = regex.compile(r"\p{L}")
+# Scripts we tell apart; kana and Hangul are grouped as langdetect groups them.
+_SCRIPTS = tuple(
+    (name, regex.compile(r"\p{Script=%s}" % name))
+    for name in ("Latin", "Cyrillic", "Greek", "Han", "Hiragana", "Katakana", "Hangul",
+                 "Arabic", "Hebrew", "Thai", "Devanagari", "Bengali", "Gujarati", "Gurmukhi",
+                 "Kannada", "Malayalam", "Tamil", "Telugu", "Georgian", "Armenian")
+)
+_SCRIPT_GROUP = {"Hiragana": "Kana", "Katakana": "Kana"}
+ELIGIBLE_SHARE = 0.1    # a language is possible if >= 10% of its letters are in the text's script
+
+# Scripts langdetect has no profile for: the script alone names the language.
+_SCRIPT_ONLY = (
+    (regex.compile(r"\p{Script=Georgian}"), "ka"),
+    (regex.compile(r"\p{Script=Armenian}"), "hy"),
+    (regex.compile(r"\p{Script=Ethiopic}"), "am"),
+    (regex.compile(r"\p{Script=Khmer}"), "km"),
+    (regex.compile(r"\p{Script=Lao}"), "lo"),
+    (regex.compile(r"\p{Script=Myanmar}"), "my"),
+    (regex.compile(r"\p{Script=Sinhala}"), "si"),
+    (regex.compile(r"\p{Script=Tibetan}"), "bo"),
+)
+
+# Latin letters that look like Cyrillic ones, and back: mixed-script words are
+# typos or keyboard habits (Ukrainian "вiн" with a Latin i) and would otherwise
+# break the n-grams.
+_LAT_TO_CYR = str.maketrans("aceiopxyABCEHIKMOPTXY", "асеіорхуАВСЕНІКМОРТХУ")
+_CYR_TO_LAT = str.maketrans("асеіорхуАВСЕНІКМОРТХУ", "aceiopxyABCEHIKMOPTXY")
+
+_RU_ONLY = frozenset("ыэёЫЭЁ")        # not in uk, bg, mk
+_UK_ONLY = frozenset("іїєґІЇЄҐ")      # not in ru, bg, mk
+_BE_ONLY = frozenset("ўЎ")
+_HARD_SIGN = frozenset("ъЪ")          # ru, bg; never uk, mk
+_MK_ONLY = frozenset("ѓќѕљњџјЃЌЅЉЊЏЈ")
+_LETTER_PENALTY = 30.0                # nats of log-likelihood per telling letter
+
+
+@dataclass(frozen=True)
+class LanguageResult:
+    code: str            # "" when unknown (empty/too little text)
+    confidence: float    # 0..1
+    source: str          # "detected" | "given" | "review" | "unknown"
+    supported: bool      # code in the supported set
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "confidence": round(self.confidence, 4),
+                "source": self.source, "supported": self.supported}
+
+
+def normalize_code(code: str | None) -> str | None:
+    """'RU', 'ru-RU', 'en_GB' -> primary subtag; None/''/'auto' -> None.
+
+    Raises ValueError for anything that is not a language code."""
+    if code is None:
+        return None
+    if not isinstance(code, str):
+        raise ValueError(f"language code must be a string, not {type(code).__name__}")
+    c = code.strip().lower()
+    if c in ("", "auto"):
+        return None
+    m = _CODE.match(c)
+    if not m:
+        raise ValueError(f"not a language code: {code!r}")
+    return m.group(1)
+
+
+class _Profiles:
+    """langdetect's profiles, loaded once into our own DetectorFactory, plus a
+    sparse table of log-likelihood gains per n-gram (most entries are zero)."""
+
+    def __init__(self, seed: int):
+        factory = DetectorFactory()
+        factory.set_seed(seed)      # Detectors it creates are reproducible too
+        # Sorted, so language order (and tie-breaking) does not depend on the
+        # file system's directory order.
+        names = sorted(n for n in os.listdir(PROFILES_DIRECTORY) if not n.startswith("."))
+        profiles = []
+        for name in names:
+            with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as fh:
+                profiles.append(fh.read())
+        factory.load_json_profile(profiles)
+        self.factory = factory
+        self.langs: list[str] = factory.get_lang_list()
+        self.index = {lang: i for i, lang in enumerate(self.langs)}
+        base = math.log(_ALPHA)
+        # log(alpha + p) - log(alpha): scores are relative to "never seen".
+        self.gain = {
+            gram: tuple((i, math.log(_ALPHA + p) - base) for i, p in enumerate(probs) if p)
+            for gram, probs in factory.word_lang_prob_map.items()
+        }
+        # Which scripts each language writes in, from its letter frequencies.
+        mass = [Counter() for _ in self.langs]
+        for gram, probs in factory.word_lang_prob_map.items():
+            if len(gram) == 1:
+                script = _char_script(gram)
+                for i, p in enumerate(probs):
+                    mass[i][script] += p
+        self.scripts = [
+            frozenset(s for s, m in c.items() if m >= ELIGIBLE_SHARE * sum(c.values())) for c in mass
+        ]
+
+    def ngrams(self, text: str) -> list[str]:
+        detector = self.factory.create()
+        detector.append(text)
+        detector.cleaning_text()
+        return detector._extract_ngrams()  # langdetect 1.0.9 is pinned
+
+    def loglik(self, grams: list[str]) -> list[float]:
+        scores = [0.0] * len(self.langs)
+        for gram, count in Counter(grams).items():
+            for i, g in self.gain.get(gram, ()):
+                scores[i] += count * g
+        return scores
+
+
+_PROFILES: dict[int, _Profiles] = {}
+_PROFILES_LOCK = threading.Lock()
+
+
+def _profiles(seed: int) -> _Profiles:
+    with _PROFILES_LOCK:
+        if seed not in _PROFILES:
+            _PROFILES[seed] = _Profiles(seed)
+        return _PROFILES[seed]
+
+
+def clean(text: str) -> str:
+    """The words worth scoring: no URLs, e-mails, @mentions, #tags, digits,
+    emoji or punctuation; look-alike letters repaired; SHOUTED words lowered
+    (langdetect skips all-caps words)."""
+    text = unicodedata.normalize("NFC", text)
+    text = _URL.sub(" ", text)
+    text = _MENTION.sub(" ", text)
+    out = []
+    for word in _WORD.findall(text):
+        word = _fix_lookalikes(word)
+        if len(word) > 1 and word.isupper():
+            word = word.lower()
+        out.append(word)
+    return " ".join(out)
+
+
+def _fix_lookalikes(word: str) -> str:
+    cyr = sum(1 for ch in word if "\u0400" <= ch <= "\u04ff")
+    if not cyr or cyr == len(word):
+        return word
+    lat = sum(1 for ch in word if ch.isascii())
+    if not lat:
+        return word
+    if cyr >= lat:
+        return word.translate(_LAT_TO_CYR)
+    return word.translate(_CYR_TO_LAT)
+
+
+@lru_cache(maxsize=4096)
+def _char_script(ch: str) -> str:
+    for name, rx in _SCRIPTS:
+        if rx.match(ch):
+            return _SCRIPT_GROUP.get(name, name)
+    return "Other"
+
+
+def _script(word: str) -> str:
+    return Counter(map(_char_script, word)).most_common(1)[0][0]
+
+
+class LanguageDetector:
+    def __init__(self, supported=CORE, seed: int = 0):
+        self.supported = frozenset(c for c in map(normalize_code, supported) if c)
+        self.seed = seed
+        self._lock = threading.Lock()
+        self._p: _Profiles | None = None
+        wanted = set(self.supported) | set(CORE)
+        for code in list(wanted):
+            wanted.update(NEIGHBOURS.get(code, ()))
+        self.candidates = frozenset(wanted)
+
+    def _load(self) -> _Profiles:
+        # Profiles load lazily (~0.5 s) and once per process and seed, behind a lock.
+        with self._lock:
+            if self._p is None:
+                self._p = _profiles(self.seed)
+            return self._p
+
+    def _result(self, code: str, confidence: float, source: str) -> LanguageResult:
+        return LanguageResult(code, float(min(max(confidence, 0.0), 1.0)), source,
+                              code in self.supported)
+
+    def detect(self, text: str, *, hint: str | None = None, prior: str | None = None) -> LanguageResult:
+        given = normalize_code(hint)
+        if given:
+            return self._result(given, 1.0, "given")
+        prior_code = normalize_code(prior)
+        scored = self._score(text)
+        if isinstance(scored, LanguageResult):
+            return scored
+        p, z = scored
+        plain = self._posterior(p, z, None)
+        best = max(plain, key=plain.__getitem__)
+        prior_idx = p.index.get(prior_code) if prior_code else None
+        if prior_idx not in z:  # no prior, unknown to langdetect, or another script
+            return self._result(p.langs[best], plain[best], "detected")
+        post = self._posterior(p, z, prior_idx)
+        best_p = max(post, key=post.__getitem__)
+        source = "review" if best_p == prior_idx and best != prior_idx else "detected"
+        return self._result(p.langs[best_p], post[best_p], source)
+
+    def posteriors(self, text: str, *, prior: str | None = None) -> dict[str, float]:
+        """All eligible languages' probabilities (for benchmarks and debugging)."""
+        scored = self._score(text)
+        if isinstance(scored, LanguageResult):
+            return {scored.code: scored.confidence} if scored.code else {}
+        p, z = scored
+        prior_idx = p.index.get(normalize_code(prior) or "")
+        post = self._posterior(p, z, prior_idx if prior_idx in z else None)
+        return {p.langs[i]: v for i, v in sorted(post.items(), key=lambda kv: -kv[1])}
+
+    def _score(self, text: str):
+        """A final LanguageResult (nothing to score, or decided by script), or
+        (profiles, {language index: tempered log-likelihood})."""
+        if text is None:
+            text = ""
+        if not isinstance(text, str):
+            raise TypeError("text must be a string")
+        unknown = LanguageResult("", 0.0, "unknown", False)
+
+        # Score only the dominant script's words: the names, brands and quotes
+        # in another script say little about the language of the reply.
+        by_script: dict[str, list[str]] = {}
+        letters: Counter = Counter()
+        for w in clean(text).split():
+            s = _script(w)
+            by_script.setdefault(s, []).append(w)
+            letters[s] += len(_LETTER.findall(w))
+        if sum(letters.values()) < MIN_LETTERS:
+            return unknown
+        script = letters.most_common(1)[0][0]
+        scored = " ".join(by_script[script])
+
+        p = self._load()
+        eligible = [i for i, scripts in enumerate(p.scripts) if script in scripts]
+        grams = p.ngrams(scored) if eligible else []
+        if not grams:
+            for rx, code in _SCRIPT_ONLY:
+                n = len(rx.findall(scored))
+                if n * 2 >= letters[script]:
+                    return self._result(code, n / letters[script], "detected")
+            return unknown
+        loglik = p.loglik(grams)
+        if script == "Cyrillic":
+            special = self._cyrillic(p, scored, loglik)
+            if special:
+                return special
+        return p, {i: loglik[i] / TEMPERATURE for i in eligible}
+
+    def _cyrillic(self, p: _Profiles, text: str, loglik: list[float]) -> LanguageResult | None:
+        """Letters only one neighbour has. Penalties, not verdicts: a stray
+        letter in a long text is outweighed by the rest of it."""
+        chars = Counter(text)
+        count = lambda letters: sum(chars[c] for c in letters)  # noqa: E731
+        ru, uk, be, hard, mk = (count(_RU_ONLY), count(_UK_ONLY), count(_BE_ONLY),
+                                count(_HARD_SIGN), count(_MK_ONLY))
+        if be or (uk and ru and not hard):
+            # ў, or і together with ы/э: Belarusian, which langdetect lacks.
+            return self._result("be", 0.9, "detected")
+        for lang, against in (("uk", ru + hard + mk), ("ru", uk + mk), ("bg", ru + uk + mk),
+                              ("mk", ru + uk + hard)):
+            if lang in p.index:
+                loglik[p.index[lang]] -= _LETTER_PENALTY * against
+        return None
+
+    def _posterior(self, p: _Profiles, z: dict[int, float], prior_idx: int | None) -> dict[int, float]:
+        """Softmax of tempered log-likelihood + log prior over the eligible
+        languages. Prior mass: the review's language REVIEW_PRIOR, candidates
+        most of the rest, all other languages OTHER_MASS together."""
+        rest = [i for i in z if i != prior_idx]
+        cand = [i for i in rest if p.langs[i] in self.candidates]
+        other = [i for i in rest if p.langs[i] not in self.candidates]
+        groups = [(cand, 1.0 - OTHER_MASS), (other, OTHER_MASS)]
+        total = sum(m for members, m in groups if members)
+        left = 1.0 - REVIEW_PRIOR if prior_idx is not None else 1.0
+        logp = {}
+        if prior_idx is not None:
+            logp[prior_idx] = math.log(REVIEW_PRIOR)
+        for members, m in groups:
+            for i in members:
+                logp[i] = math.log(left * m / total / len(members))
+        scores = {i: z[i] + logp[i] for i in z}
+        top = max(scores.values())
+        e = {i: math.exp(v - top) for i, v in scores.items()}
+        norm = sum(e.values())
+        return {i: v / norm for i, v in e.items()}

@@ -1,0 +1,631 @@
+"""Spelling with the system's hunspell dictionaries (`SpellChecker`).
+
+Binding: ctypes over Debian's ``libhunspell-1.7.so.0`` (package
+``libhunspell-1.7-0``). No PyPI binding builds here without a compiler and
+headers (pyhunspell, cyhunspell), and spylls is pure Python (10-100x slower
+per lookup); the C API is tiny and ``Hunspell_spell`` costs 1-4 us a call.
+
+Dictionaries are in their own 8-bit encodings on Debian (el_GR: ISO8859-7,
+et_EE: ISO8859-15), so every word is encoded with the encoding the library
+reports for that dictionary, and suggestions are decoded with it.
+
+Latency: ``Hunspell_suggest`` takes 20-100 ms a word, far over the budget of
+a whole check, so suggestions come from our own edit-distance-1 search
+(every candidate checked with the fast ``Hunspell_spell``, ranked by how
+people actually misspell), computed for the first few misspellings within a
+time budget and cached. Words with no edit-1 candidate (or beyond the budget)
+are handed to a background thread that runs hunspell's own suggest on a
+second handle and caches the result, so the next check of the draft (the
+extension re-checks as the user types) has them.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import glob
+import os
+import queue
+import threading
+import time
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+import regex
+
+__all__ = ["Misspelling", "SpellChecker"]
+
+
+@dataclass(frozen=True)
+class Misspelling:
+    start: int  # code-point offsets into the checked text
+    end: int
+    word: str
+    suggestions: tuple[str, ...]
+
+
+DEFAULT_DICT_DIRS = [
+    "/usr/share/hunspell",
+    "/usr/share/myspell/dicts",
+    "/usr/share/myspell",
+    "/usr/local/share/hunspell",
+    "/opt/homebrew/share/hunspell",
+]
+
+# Preferred dictionary per language when several regions are installed.
+_PREFERRED = {"en": "en_US", "ru": "ru_RU", "af": "af_ZA", "el": "el_GR", "et": "et_EE"}
+
+# Script a language's words are written in: a word in another script (a
+# Latin brand in Russian text, a Cyrillic name in English) is not this
+# dictionary's to judge.
+_SCRIPT = {"ru": "Cyrillic", "uk": "Cyrillic", "bg": "Cyrillic", "el": "Greek"}
+
+# Tokens: letters, marks, digits and _ joined by inner apostrophes or hyphens.
+# Digits are matched so "10am" is one token (skipped), not "am".
+_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}_]+(?:['’ʼ\-‐][\p{L}\p{M}\p{N}_]+)*")
+# Spans never spell-checked: URLs, e-mails, @handles, #hashtags, domains.
+_SKIP_SPANS = regex.compile(
+    r"(?:https?://|ftp://|www\.)\S+"
+    r"|[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+"
+    r"|(?<![\w@#])[@#][\p{L}\p{N}_][\p{L}\p{N}_.\-]*"
+    r"|\b[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)*\.(?:[a-z]{2,6})\b(?:/\S*)?",
+    regex.IGNORECASE,
+)
+_HAS_DIGIT = regex.compile(r"[\p{N}_]")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‐": "-"})
+_OPENERS = set("\"'«„“‘”’(<[{*-–—•·")
+_VOWELS = set("aeiouyäöüõëêïîôûéèáàâíóúαεηιουωάέήίόύώϊϋΐΰаеёиоуыэюя")
+
+_MAX_WORD = 48
+_CACHE_MAX = 200_000
+_SUGGEST_CACHE_MAX = 20_000
+
+# Keyboard rows (QWERTY, ЙЦУКЕН, Greek) for "the finger slipped" replacements.
+_ROWS = [
+    "qwertyuiopüõ", "asdfghjklöä", "zxcvbnm",
+    "йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю",
+    ";ςερτυθιοπ", "ασδφγηξκλ", "ζχψωβνμ",
+]
+_ADJ: dict[str, set[str]] = {}
+for _i, _row in enumerate(_ROWS):
+    for _j, _c in enumerate(_row):
+        near = _ADJ.setdefault(_c, set())
+        for _k in (_j - 1, _j + 1):
+            if 0 <= _k < len(_row):
+                near.add(_row[_k])
+        block = _i - _i % 3
+        for _r in (_i - 1, _i + 1):  # rows above/below, same keyboard block
+            if block <= _r < block + 3:
+                for _k in (_j - 1, _j, _j + 1):
+                    if 0 <= _k < len(_ROWS[_r]):
+                        near.add(_ROWS[_r][_k])
+
+
+def _base(ch: str) -> str:
+    """A letter without its diacritics ('ά' -> 'α', 'ä' -> 'a')."""
+    d = unicodedata.normalize("NFD", ch)
+    return d[0] if d else ch
+
+
+def _py_encoding(name: str) -> str:
+    n = name.strip().lower()
+    if n.startswith("microsoft-"):
+        n = n[len("microsoft-"):]
+    if n.startswith("iso") and not n.startswith("iso-") and not n.startswith("iso8859"):
+        n = n.replace("iso", "iso-", 1)
+    try:
+        "".encode(n)
+    except LookupError:
+        return "utf-8"
+    return n
+
+
+def _load_library():
+    """(lib, fast): `lib` is a CDLL (releases the GIL: used for create and the
+    slow suggest, so the background thread runs in parallel); `fast` is a
+    PyDLL of the same library for spell, which keeps the GIL: a 2 us call
+    that released it would wait up to the 5 ms switch interval to get it
+    back whenever another thread is busy (a convoy)."""
+    names = ["libhunspell-1.7.so.0", "libhunspell-1.7.so", "libhunspell.so",
+             "libhunspell-1.7.0.dylib", "libhunspell-1.7.dylib"]
+    for cand in ("hunspell-1.7", "hunspell"):
+        found = ctypes.util.find_library(cand)
+        if found:
+            names.append(found)
+    for name in names:
+        try:
+            lib = ctypes.CDLL(name)
+            fast = ctypes.PyDLL(name)
+        except OSError:
+            continue
+        _plist = ctypes.POINTER(ctypes.POINTER(ctypes.c_char_p))
+        for L in (lib, fast):
+            L.Hunspell_create.restype = ctypes.c_void_p
+            L.Hunspell_create.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+            L.Hunspell_destroy.restype = None
+            L.Hunspell_destroy.argtypes = [ctypes.c_void_p]
+            L.Hunspell_spell.restype = ctypes.c_int
+            L.Hunspell_spell.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+            L.Hunspell_get_dic_encoding.restype = ctypes.c_char_p
+            L.Hunspell_get_dic_encoding.argtypes = [ctypes.c_void_p]
+            L.Hunspell_suggest.restype = ctypes.c_int
+            L.Hunspell_suggest.argtypes = [ctypes.c_void_p, _plist, ctypes.c_char_p]
+            L.Hunspell_free_list.restype = None
+            L.Hunspell_free_list.argtypes = [ctypes.c_void_p, _plist, ctypes.c_int]
+        return lib, fast
+    return None
+
+
+_LIB = None
+_LIB_TRIED = False
+_LIB_LOCK = threading.Lock()
+
+
+def _library():
+    global _LIB, _LIB_TRIED
+    with _LIB_LOCK:
+        if not _LIB_TRIED:
+            _LIB_TRIED = True
+            try:
+                _LIB = _load_library()
+            except Exception:  # a broken library must not take the server down
+                _LIB = None
+        return _LIB
+
+
+class _Handle:
+    """One Hunspell instance. Hunspell is not thread-safe (the affix manager
+    keeps per-call state), so every call holds the lock; calls are
+    microseconds, except suggest, which only the background handle runs."""
+
+    def __init__(self, libs, aff: str, dic: str):
+        lib, self.fast = libs
+        self.libs = libs
+        self.lib = lib
+        self.lock = threading.Lock()
+        self.ptr = lib.Hunspell_create(os.fsencode(aff), os.fsencode(dic))
+        if not self.ptr:
+            raise OSError(f"hunspell could not load {dic}")
+        raw = lib.Hunspell_get_dic_encoding(self.ptr) or b"UTF-8"
+        self.encoding = _py_encoding(raw.decode("ascii", "replace"))
+
+    def spell(self, word: str) -> bool | None:
+        """True/False, or None when the word can't be written in the
+        dictionary's encoding (so it can't be judged)."""
+        try:
+            b = word.encode(self.encoding)
+        except UnicodeEncodeError:
+            return None
+        with self.lock:
+            return self.fast.Hunspell_spell(self.ptr, b) != 0
+
+    def suggest(self, word: str) -> list[str]:
+        try:
+            b = word.encode(self.encoding)
+        except UnicodeEncodeError:
+            return []
+        lst = ctypes.POINTER(ctypes.c_char_p)()
+        with self.lock:
+            n = self.lib.Hunspell_suggest(self.ptr, ctypes.byref(lst), b)
+            try:
+                return [lst[i].decode(self.encoding, "replace") for i in range(n)]
+            finally:
+                if n:
+                    self.lib.Hunspell_free_list(self.ptr, ctypes.byref(lst), n)
+
+
+class _Lang:
+    """A loaded language: spell handle, caches, alphabet for candidates."""
+
+    def __init__(self, lib, code: str, aff: str, dic: str):
+        self.code = code
+        self.aff, self.dic = aff, dic
+        self.handle = _Handle(lib, aff, dic)
+        self.bg_handle: _Handle | None = None  # created by the worker, on demand
+        self.spelled: dict[str, bool | None] = {}
+        self.suggested: dict[str, tuple[str, ...]] = {}
+        self.pending: set[str] = set()
+        self.alphabet = self._alphabet()
+        self.vowels = "".join(c for c in self.alphabet if c in _VOWELS)
+        self.variants: dict[str, str] = {}  # base letter -> its accented forms
+        for c in self.alphabet:
+            self.variants[_base(c)] = self.variants.get(_base(c), "") + c
+        self.variants = {b: v for b, v in self.variants.items() if len(v) > 1 or v != b}
+        self.script = _SCRIPT.get(code)
+
+    def _alphabet(self) -> str:
+        """Lower-case letters to try, in the dictionary's TRY order (most
+        frequent first), plus the language's accented letters."""
+        try_line = ""
+        try:
+            with open(self.aff, "rb") as f:
+                for raw in f:
+                    if raw.startswith(b"TRY"):
+                        try_line = raw[3:].decode(self.handle.encoding, "replace").strip()
+                        break
+        except OSError:
+            pass
+        seen: list[str] = []
+        for ch in try_line:
+            lo = ch.lower()
+            # no "-": hunspell accepts any two words joined by a hyphen, so
+            # inserting one "corrects" everything (rec-eve)
+            if (lo.isalpha() or lo == "'") and lo not in seen and len(lo) == 1:
+                seen.append(lo)
+        return "".join(seen)
+
+    def spell(self, word: str) -> bool | None:
+        r = self.spelled.get(word, 0)
+        if r != 0:
+            return r  # type: ignore[return-value]
+        r = self.handle.spell(word)
+        if len(self.spelled) >= _CACHE_MAX:
+            self.spelled.clear()  # cheap bound; refills with the hot words
+        self.spelled[word] = r
+        return r
+
+
+def _case_like(word: str, cand: str) -> str:
+    if word.isupper() and len(word) > 1:
+        return cand.upper()
+    if word[:1].isupper():
+        return cand[:1].upper() + cand[1:]
+    return cand
+
+
+class SpellChecker:
+    def __init__(
+        self,
+        dict_dirs: list[str] | None = None,
+        *,
+        max_suggested: int = 5,
+        suggest_budget_ms: float = 6.0,
+        background_suggest: bool = True,
+    ):
+        """dict_dirs: folders holding <lang>_<REGION>.aff/.dic (default: the
+        DICPATH environment variable, then the usual system folders).
+        max_suggested / suggest_budget_ms: per check, edit-1 suggestions are
+        computed for at most this many uncached misspellings and within this
+        time; the rest come from cache or, later, the background thread."""
+        if dict_dirs is None:
+            env = [d for d in os.environ.get("DICPATH", "").split(os.pathsep) if d]
+            dict_dirs = env + DEFAULT_DICT_DIRS
+        self.dict_dirs = list(dict_dirs)
+        self.max_suggested = max_suggested
+        self.suggest_budget = suggest_budget_ms / 1000.0
+        self.background_suggest = background_suggest
+        self._langs: dict[str, _Lang | None] = {}
+        self._load_lock = threading.Lock()
+        self._queue: queue.Queue | None = None
+        self._worker: threading.Thread | None = None
+
+    # ---- dictionaries -------------------------------------------------
+
+    def _find(self, lang: str) -> tuple[str, str] | None:
+        lang = lang.replace("-", "_")
+        base = lang.split("_")[0].lower()
+        names = []
+        if "_" in lang:
+            names.append(base + "_" + lang.split("_", 1)[1].upper())
+        if base in _PREFERRED:
+            names.append(_PREFERRED[base])
+        names.append(base)
+        for d in self.dict_dirs:
+            for n in names:
+                aff, dic = os.path.join(d, n + ".aff"), os.path.join(d, n + ".dic")
+                if os.path.isfile(aff) and os.path.isfile(dic):
+                    return aff, dic
+        for d in self.dict_dirs:  # any region: en_GB when en_US is not there
+            for dic in sorted(glob.glob(os.path.join(glob.escape(d), base + "_*.dic"))):
+                aff = dic[:-4] + ".aff"
+                if os.path.isfile(aff):
+                    return aff, dic
+        return None
+
+    def preload(self, langs: Iterable[str]) -> None:
+        """Load dictionaries now (el_GR takes ~0.3 s), e.g. at server start,
+        so the first check in each language is not the slow one."""
+        for lang in langs:
+            self._get(lang)
+
+    def available(self, lang: str) -> bool:
+        if not lang or _library() is None:
+            return False
+        key = lang.lower()
+        if key in self._langs:
+            return self._langs[key] is not None
+        return self._find(lang) is not None
+
+    def _get(self, lang: str) -> _Lang | None:
+        key = (lang or "").lower()
+        if key in self._langs:
+            return self._langs[key]
+        with self._load_lock:
+            if key in self._langs:
+                return self._langs[key]
+            loaded = None
+            lib = _library()
+            found = self._find(lang) if lib is not None and lang else None
+            if found:
+                try:
+                    loaded = _Lang(lib, key.replace("-", "_").split("_")[0], *found)
+                except Exception:
+                    loaded = None  # unreadable dictionary: report unavailable
+            self._langs[key] = loaded
+            return loaded
+
+    # ---- checking -----------------------------------------------------
+
+    def check(self, text: str, lang: str, accept: Iterable[str] = ()) -> list[Misspelling]:
+        try:
+            L = self._get(lang)
+        except Exception:
+            return []
+        if L is None or not text:
+            return []
+        accepted = self._accept_set(accept)
+        skip = [m.span() for m in _SKIP_SPANS.finditer(text)]
+        out: list[tuple[int, int, str]] = []
+        si = 0
+        for m in _TOKEN.finditer(text):
+            s, e = m.span()
+            while si < len(skip) and skip[si][1] <= s:
+                si += 1
+            if si < len(skip) and skip[si][0] < e:
+                continue  # inside a URL / e-mail / handle / domain
+            tok = m.group()
+            if self._word_ok(L, text, s, e, tok, accepted):
+                continue
+            out.append((s, e, tok))
+        if not out:
+            return []
+        return self._with_suggestions(L, out)
+
+    @staticmethod
+    def _accept_set(accept: Iterable[str]) -> set[str]:
+        acc: set[str] = set()
+        for a in accept or ():
+            if not a:
+                continue
+            a = unicodedata.normalize("NFC", str(a)).translate(_APOSTROPHES).casefold()
+            acc.add(a)
+            for t in _TOKEN.findall(a):  # "Hotel Adlon" accepts both words
+                acc.add(t)
+        return acc
+
+    def _word_ok(self, L: _Lang, text: str, s: int, e: int, tok: str, accepted: set[str]) -> bool:
+        if len(tok) < 2 or len(tok) > _MAX_WORD:
+            return True  # single letters ('n, "a") and run-on garbage: no verdict
+        if _HAS_DIGIT.search(tok):
+            return True
+        letters = [c for c in tok if c.isalpha()]
+        if not letters:
+            return True
+        word = unicodedata.normalize("NFC", tok).translate(_APOSTROPHES)
+        if L.script and not regex.match(r"\p{Script=%s}" % L.script, letters[0]):
+            return True
+        if not L.script and not regex.match(r"\p{Script=Latin}", letters[0]):
+            return True
+        upper = [c.isupper() for c in letters]
+        if all(upper):
+            if len(letters) <= 5:
+                return True  # acronym: SMS, GPS, ВТБ
+        elif any(upper[1:]):
+            return True  # mixed case: iPhone, WiFi, McDonald
+        elif upper[0] and not self._sentence_start(text, s):
+            return True  # capitalised mid-sentence: a proper name
+        folded = word.casefold()
+        if folded in accepted:
+            return True
+        if accepted and self._accepted_inflection(folded, accepted):
+            return True
+        r = L.spell(word)
+        if r is None or r:
+            return True
+        # Apostrophes at the edges belong to some words: Afrikaans 'n/'t,
+        # Greek elision (σ' αγαπώ, απ' το), English dialect ('em, goin').
+        if s > 0 and text[s - 1] in "'’ʼ" and L.spell("'" + word):
+            return True
+        if e < len(text) and text[e] in "'’ʼ" and L.spell(word + "'"):
+            return True
+        if all(upper) and L.code == "el":
+            # Greek capitals are written without accents: ΕΥΧΑΡΙΣΤΟΥΜΕ.
+            return bool(self._edit1(L, word.lower(), accents_only=True))
+        return False
+
+    @staticmethod
+    def _accepted_inflection(folded: str, accepted: set[str]) -> bool:
+        # Names decline in ru/et/el (Анна -> Анне, Anna -> Annale): accept an
+        # accepted word (4+ letters) plus a short ending, and English 's.
+        if folded.endswith("'s") and folded[:-2] in accepted:
+            return True
+        for cut in (1, 2, 3):
+            stem = folded[:-cut]
+            if len(stem) >= 4 and stem in accepted:
+                return True
+            # the stem's last vowel may itself change: Анна -> Анной
+            if len(stem) >= 3 and any(a.startswith(stem) and len(a) - len(stem) <= 1
+                                      and len(a) >= 4 for a in accepted if a[:1] == stem[:1]):
+                return True
+        return False
+
+    @staticmethod
+    def _sentence_start(text: str, s: int) -> bool:
+        i = s - 1
+        while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
+            if text[i] in "\n\r\u2029":
+                return True
+            i -= 1
+        if i < 0:
+            return True
+        return text[i] in ".!?…;:\u037e" and (i + 1 >= s or not text[i + 1].isalnum())
+
+    # ---- suggestions --------------------------------------------------
+
+    def _with_suggestions(self, L: _Lang, found: list[tuple[int, int, str]]) -> list[Misspelling]:
+        deadline = time.perf_counter() + self.suggest_budget
+        computed = 0
+        result = []
+        for s, e, tok in found:
+            word = unicodedata.normalize("NFC", tok).translate(_APOSTROPHES)
+            sug = L.suggested.get(word)
+            if sug is None:
+                if computed < self.max_suggested and time.perf_counter() < deadline:
+                    computed += 1
+                    cands = self._edit1(L, word)
+                    if cands:
+                        sug = tuple(cands[:3])
+                        self._store(L, word, sug)
+                    else:
+                        self._queue_background(L, word)
+                        sug = ()
+                else:
+                    # over budget: a later check (the extension re-checks as
+                    # the user types) computes them with a fresh budget
+                    sug = ()
+            result.append(Misspelling(s, e, tok, sug))
+        return result
+
+    @staticmethod
+    def _store(L: _Lang, word: str, sug: tuple[str, ...]) -> None:
+        if len(L.suggested) >= _SUGGEST_CACHE_MAX:
+            L.suggested.clear()
+        L.suggested[word] = sug
+
+    def suggest(self, word: str, lang: str) -> tuple[str, ...]:
+        """Up to 3 suggestions for one word, computed now (may take 100 ms
+        when hunspell's own suggest is needed); cached."""
+        L = self._get(lang)
+        if L is None or not word:
+            return ()
+        word = unicodedata.normalize("NFC", word).translate(_APOSTROPHES)
+        if word in L.suggested:
+            return L.suggested[word]
+        sug = tuple(self._edit1(L, word)[:3]) or tuple(self._full_suggest(L, word, L.handle))
+        self._store(L, word, sug)
+        return sug
+
+    def _edit1(self, L: _Lang, word: str, accents_only: bool = False) -> list[str]:
+        """Dictionary words one edit away, best first, in tiers so the common
+        case stays cheap (a 12-letter word has ~1,000 edit-1 strings):
+        1. a missing or wrong accent (Greek ευχαριστουμε, Estonian tanan);
+        2. how people slip: swapped neighbours, vowel for vowel, a neighbouring
+           key, a doubled or undoubled letter, a missing apostrophe;
+        3. any other replacement, deletion, insertion, or a missing space.
+        Tier 3 is tried only when tiers 1-2 found nothing."""
+        lo = word.lower()
+        n = len(lo)
+        alpha = L.alphabet or "abcdefghijklmnopqrstuvwxyz"
+        good: list[str] = []
+        seen: set[str] = {lo}
+
+        def run(cands: list[tuple[float, int, str]]) -> bool:
+            cands.sort()
+            for _, _, c in cands:
+                if c in seen:
+                    continue
+                seen.add(c)
+                if c[:1] in "-'" or c[-1:] in "-'" or "''" in c:
+                    continue
+                if " " in c:
+                    ok = all(len(p) > 1 and L.spell(p) for p in c.split(" "))
+                else:
+                    ok = bool(L.spell(_case_like(word, c))) or bool(L.spell(c))
+                if ok:
+                    good.append(_case_like(word, c))
+                    if len(good) >= 3:
+                        return True
+            return False
+
+        t1 = []
+        for i, ch in enumerate(lo):
+            for k, a in enumerate(L.variants.get(_base(ch), ())):
+                if a != ch:
+                    t1.append((0.0, k, lo[:i] + a + lo[i + 1:]))
+        if run(t1) or accents_only:
+            return good
+        t2 = []
+        for i, ch in enumerate(lo):
+            if i + 1 < n and lo[i + 1] != ch:
+                t2.append((1.0, i, lo[:i] + lo[i + 1] + ch + lo[i + 2:]))
+            if 0 < i and "'" in alpha:
+                t2.append((1.05, i, lo[:i] + "'" + lo[i:]))  # "dont"
+            if ch in _VOWELS:
+                for k, a in enumerate(L.vowels):
+                    if a != ch and _base(a) != _base(ch):
+                        t2.append((1.1, k, lo[:i] + a + lo[i + 1:]))
+            if i > 0 and lo[i - 1] == ch:
+                t2.append((1.15, i, lo[:i] + lo[i + 1:]))  # "recieeve"
+            if ch.isalpha():
+                t2.append((1.15, i, lo[:i] + ch + lo[i:]))  # "acomodation"
+            for a in _ADJ.get(ch, ()):
+                t2.append((1.2, i, lo[:i] + a + lo[i + 1:]))
+        if run(t2) or good:
+            return good
+        t3 = []
+        for i, ch in enumerate(lo):
+            for k, a in enumerate(alpha):
+                if a != ch:
+                    t3.append((2.0, k, lo[:i] + a + lo[i + 1:]))
+            t3.append((2.2, i, lo[:i] + lo[i + 1:]))
+        for i in range(n + 1):
+            for k, a in enumerate(alpha):
+                t3.append((2.1, k, lo[:i] + a + lo[i:]))
+        for i in range(2, n - 1):  # run-together words: "thankyou"
+            t3.append((2.5, i, lo[:i] + " " + lo[i:]))
+        run(t3)
+        return good
+
+    def _full_suggest(self, L: _Lang, word: str, handle: _Handle) -> list[str]:
+        out = []
+        for c in handle.suggest(word):
+            if c != word and c not in out:
+                out.append(c)
+            if len(out) >= 3:
+                break
+        return out
+
+    def _queue_background(self, L: _Lang, word: str) -> None:
+        if not self.background_suggest or word in L.pending:
+            return
+        if self._queue is None:
+            with self._load_lock:
+                if self._queue is None:
+                    self._queue = queue.Queue(maxsize=1000)
+                    self._worker = threading.Thread(
+                        target=self._work, name="spelling-suggest", daemon=True)
+                    self._worker.start()
+        try:
+            self._queue.put_nowait((L, word))
+            L.pending.add(word)
+        except queue.Full:
+            pass
+
+    def _work(self) -> None:
+        assert self._queue is not None
+        while True:
+            L, word = self._queue.get()
+            try:
+                if word in L.suggested:
+                    continue
+                # Only hunspell's suggest runs here: it is C code that releases
+                # the GIL, so request threads are not slowed down. Own handle:
+                # it runs 20-100 ms and must not hold the request threads' lock.
+                if L.bg_handle is None:
+                    L.bg_handle = _Handle(L.handle.libs, L.aff, L.dic)
+                sug = self._full_suggest(L, word, L.bg_handle)
+                self._store(L, word, tuple(sug[:3]))
+            except Exception:
+                pass
+            finally:
+                L.pending.discard(word)
+                self._queue.task_done()
+
+    def wait_background(self, timeout: float = 10.0) -> None:
+        """Block until queued background suggestions are done (tests, CLI)."""
+        q = self._queue
+        if q is None:
+            return
+        end = time.monotonic() + timeout
+        while q.unfinished_tasks and time.monotonic() < end:
+            time.sleep(0.005)

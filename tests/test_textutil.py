@@ -1,0 +1,38 @@
+from replycoach.textutil import normalize, sentences, utf16_offsets, codepoint_offsets
+
+
+def test_normalize_folds_case_accents_and_yo_but_keeps_short_i():
+    n = normalize("ЁЛКА Ευχαριστούμε Tänan МОЙ")
+    assert n.text == "елка ευχαριστουμε tanan мой"
+
+
+def test_normalize_maps_back_to_original_offsets():
+    text = "“Straße” ok"
+    n = normalize(text)
+    assert n.text == '"strasse" ok'
+    i = n.text.index("ok")
+    assert n.span(i, i + 2) == (text.index("ok"), text.index("ok") + 2)
+    j = n.text.index("strasse")
+    assert n.span(j, j + 7) == (1, 7)   # "ß" expands to "ss" but maps to one char
+
+
+def test_zero_width_characters_vanish_for_matching_only():
+    text = "th\u200bank you"
+    n = normalize(text)
+    assert n.text == "thank you"
+    assert n.span(0, 5) == (0, 6)
+
+
+def test_sentences_split_on_marks_and_newlines():
+    text = "Hi Anna,\nThank you! We are sorry... It won't happen again.  "
+    got = [text[s.start:s.end] for s in sentences(text)]
+    assert got == ["Hi Anna,", "Thank you!", "We are sorry...", "It won't happen again."]
+
+
+def test_utf16_offsets_count_astral_characters_twice():
+    text = "😀 ok 👍🏽 x"
+    u16 = utf16_offsets(text)
+    assert u16(text.index("ok")) == 3
+    assert u16(text.index("x")) == len(text.encode("utf-16-le")) // 2 - 1
+    back = codepoint_offsets(text)
+    assert back(3) == text.index("ok")
