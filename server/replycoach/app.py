@@ -21,10 +21,13 @@ def create_app(config: Config | None = None, services: Services | None = None) -
     services = services or build_services(config)
     app.extensions["replycoach"] = services
 
-    from .api import check, errors, packs
+    from . import security
+    from .api import check, errors, history, packs
     errors.register(app)
+    security.install(app, config)
     app.register_blueprint(check.bp)
     app.register_blueprint(packs.bp)
+    app.register_blueprint(history.bp)
     CORS(app, origins=EXTENSION_ORIGINS, allow_headers=["Content-Type", "X-ReplyCoach-Token"],
          max_age=600)
     return app

@@ -59,6 +59,7 @@ NEIGHBOURS = {
 TEMPERATURE = 4.0       # fitted: benchmarks/langid_accuracy.py --fit (even lines only)
 REVIEW_PRIOR = 0.9      # P(draft is in the review's language) before reading it
 OTHER_MASS = 0.002      # total prior of all languages outside the candidate set
+SUPPORTED_WEIGHT = 3.0  # a supported language is this much likelier than a neighbour
 MIN_LETTERS = 2         # fewer letters than this is "too little text"
 
 _ALPHA = 0.5 / 10000    # langdetect's smoothing (ALPHA_DEFAULT / BASE_FREQ)
@@ -229,6 +230,19 @@ def _char_script(ch: str) -> str:
     return "Other"
 
 
+def _dominant(letters: Counter) -> str:
+    """The script to score. Replies in other scripts often name Latin-script
+    brands and places ("Radisson Blu Hotel"); Latin-script replies rarely
+    contain Cyrillic or Greek words. So a non-Latin script with at least half
+    as many letters as the Latin one wins."""
+    script = letters.most_common(1)[0][0]
+    if script == "Latin":
+        rivals = [(n, s) for s, n in letters.items() if s not in ("Latin", "Other")]
+        if rivals and max(rivals)[0] * 2 >= letters["Latin"]:
+            return max(rivals)[1]
+    return script
+
+
 def _script(word: str) -> str:
     return Counter(map(_char_script, word)).most_common(1)[0][0]
 
@@ -303,7 +317,7 @@ class LanguageDetector:
             letters[s] += len(_LETTER.findall(w))
         if sum(letters.values()) < MIN_LETTERS:
             return unknown
-        script = letters.most_common(1)[0][0]
+        script = _dominant(letters)
         scored = " ".join(by_script[script])
 
         p = self._load()
@@ -342,18 +356,26 @@ class LanguageDetector:
         """Softmax of tempered log-likelihood + log prior over the eligible
         languages. Prior mass: the review's language REVIEW_PRIOR, candidates
         most of the rest, all other languages OTHER_MASS together."""
-        rest = [i for i in z if i != prior_idx]
-        cand = [i for i in rest if p.langs[i] in self.candidates]
-        other = [i for i in rest if p.langs[i] not in self.candidates]
-        groups = [(cand, 1.0 - OTHER_MASS), (other, OTHER_MASS)]
-        total = sum(m for members, m in groups if members)
+        weight = {}
+        for i in z:
+            if i == prior_idx:
+                continue
+            lang = p.langs[i]
+            weight[i] = (SUPPORTED_WEIGHT if lang in self.supported else 1.0) \
+                if lang in self.candidates else None
+        cand = {i: w for i, w in weight.items() if w is not None}
+        other = [i for i, w in weight.items() if w is None]
+        cand_mass = (1.0 - OTHER_MASS) if other else 1.0
+        other_mass = (OTHER_MASS if cand else 1.0) if other else 0.0
         left = 1.0 - REVIEW_PRIOR if prior_idx is not None else 1.0
         logp = {}
         if prior_idx is not None:
-            logp[prior_idx] = math.log(REVIEW_PRIOR)
-        for members, m in groups:
-            for i in members:
-                logp[i] = math.log(left * m / total / len(members))
+            logp[prior_idx] = math.log(REVIEW_PRIOR if weight else 1.0)
+        cand_total = sum(cand.values())
+        for i, w in cand.items():
+            logp[i] = math.log(left * cand_mass * w / cand_total)
+        for i in other:
+            logp[i] = math.log(left * other_mass / len(other)) if other_mass > 0 else -math.inf
         scores = {i: z[i] + logp[i] for i in z}
         top = max(scores.values())
         e = {i: math.exp(v - top) for i, v in scores.items()}

@@ -15,6 +15,7 @@ class Services:
     checker: Checker
     history: object | None
     spell: object | None
+    token: str = ""
 
 
 def build_services(config: Config) -> Services:
@@ -28,4 +29,6 @@ def build_services(config: Config) -> Services:
         from .history import History
         history = History(config.path("history.sqlite3"))
     checker = Checker(registry, spell=spell, history=history)
-    return Services(config, registry, checker, history, spell)
+    from .security import load_or_create_token
+    token = load_or_create_token(config.path("token"))
+    return Services(config, registry, checker, history, spell, token)

@@ -1,6 +1,8 @@
 """YAML loading that remembers line numbers, so pack errors can say file:line."""
 from __future__ import annotations
 
+import re
+
 import yaml
 
 
@@ -44,11 +46,15 @@ def _sequence(loader, node):
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
-# Dates stay strings: a review date is parsed by the checker, not by YAML.
+# Dates stay strings (a review date is parsed by the checker), and only
+# true/false are booleans, as in YAML 1.2: "on" is an Estonian word and "no"
+# an English one, not booleans.
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    k: [(tag, rx) for tag, rx in v if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
     for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
 
 
 class YamlError(Exception):
