@@ -13,6 +13,7 @@ class Config:
     spelling: bool = True
     history: bool = True
     watch_packs: bool = False               # hot reload (the server turns it on)
+    preload: bool = False                   # load dictionaries at start (the server does)
     max_body_bytes: int = 1_000_000
     allow_remote: bool = False               # bound beyond loopback (needs the token everywhere)
     testing: bool = False

@@ -24,6 +24,9 @@ def build_services(config: Config) -> Services:
     if config.spelling:
         from .spelling import SpellChecker
         spell = SpellChecker()
+        if config.preload:
+            # Greek's dictionary takes ~0.5 s to load: not in a user's request.
+            spell.preload([c for p in registry.current.packs.values() for c in p.languages])
     history = None
     if config.history:
         from .history import History

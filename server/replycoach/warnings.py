@@ -41,14 +41,12 @@ def _message(pack: Pack, rule_id: str, ui: str) -> dict:
         entry = pack.messages.get(code, {}).get(rule_id)
         if entry:
             return entry
-    for table in pack.messages.values():
-        if rule_id in table:
-            return table[rule_id]
     return {"message": rule_id, "explanation": ""}
 
 
-def template_values(req: CheckRequest, a: Analysis) -> dict:
-    return {"author": req.review.author, "business": req.business,
+def template_values(req: CheckRequest, a: Analysis, pack: Pack | None = None) -> dict:
+    business = req.business or (pack.settings.get("business_name") if pack else None)
+    return {"author": req.review.author, "business": business,
             "issue": None, "issue_action": None,
             "language": langnames.name(a.review_lang.code, a.lang.code or "en")
             if a.review_lang and a.review_lang.code else None}
@@ -129,7 +127,7 @@ def _suggestions(rule: Rule, pack: Pack, match, a: Analysis, facts: Facts, value
 
 def build(firings: list[Firing], ruleset_rules: dict, packs: dict[str, Pack], facts: Facts,
           a: Analysis, req: CheckRequest, disabled: set[str]) -> list[Warning]:
-    values = template_values(req, a)
+    values_by_pack = {pid: template_values(req, a, p) for pid, p in packs.items()}
     out: list[Warning] = []
     seen: set[tuple] = set()
     for f in firings:
@@ -151,6 +149,7 @@ def build(firings: list[Firing], ruleset_rules: dict, packs: dict[str, Pack], fa
             continue
         seen.add(dedupe)
         msg = _message(pack, rule.id, req.ui_language)
+        values = values_by_pack[pack.id]
         mvalues = dict(values)
         mvalues["language"] = (langnames.name(a.review_lang.code, req.ui_language)
                                if a.review_lang and a.review_lang.code else None)

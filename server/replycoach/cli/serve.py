@@ -17,7 +17,12 @@ def add_parser(sub):
 
 
 def run(args) -> int:
+    from ..security import LOOPBACK_HOSTS
     from ..serve import serve
-    config = Config(allow_remote=args.allow_remote, watch_packs=not args.no_reload)
+    from .common import die
+    if args.host not in LOOPBACK_HOSTS and not args.allow_remote:
+        return die(f"refusing to listen on {args.host}: other machines could read your drafts. "
+                   "Add --allow-remote (every request then needs the token).")
+    config = Config(allow_remote=args.allow_remote, watch_packs=not args.no_reload, preload=True)
     serve(args.host, args.port, config, threads=args.threads)
     return 0
