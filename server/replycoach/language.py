@@ -69,7 +69,7 @@ _URL = regex.compile(r"(?i)\b(?:https?://|www\.)\S+|\b[\w.+-]+@[\w-]+\.[\w.-]+")
 _MENTION = regex.compile(r"(?<!\w)[@#][\w.]+")
 _WORD = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+)*|['’][\p{L}]+")
 _LETTER = regex.compile(r"\p{L}")
-# Scripts we tell apart; kana and Hangul are grouped as langdetect groups them.
+# Scripts we tell apart (hiragana and katakana together: both mean Japanese).
 _SCRIPTS = tuple(
     (name, regex.compile(r"\p{Script=%s}" % name))
     for name in ("Latin", "Cyrillic", "Greek", "Han", "Hiragana", "Katakana", "Hangul",
@@ -280,7 +280,7 @@ class LanguageDetector:
         p, z = scored
         plain = self._posterior(p, z, None)
         best = max(plain, key=plain.__getitem__)
-        prior_idx = p.index.get(prior_code) if prior_code else None
+        prior_idx = self._prior_index(p, prior, prior_code)
         if prior_idx not in z:  # no prior, unknown to langdetect, or another script
             return self._result(p.langs[best], plain[best], "detected")
         post = self._posterior(p, z, prior_idx)
@@ -294,9 +294,16 @@ class LanguageDetector:
         if isinstance(scored, LanguageResult):
             return {scored.code: scored.confidence} if scored.code else {}
         p, z = scored
-        prior_idx = p.index.get(normalize_code(prior) or "")
+        prior_idx = self._prior_index(p, prior, normalize_code(prior))
         post = self._posterior(p, z, prior_idx if prior_idx in z else None)
         return {p.langs[i]: v for i, v in sorted(post.items(), key=lambda kv: -kv[1])}
+
+    @staticmethod
+    def _prior_index(p: _Profiles, prior: str | None, code: str | None) -> int | None:
+        if not code:
+            return None
+        # A detected review language may be langdetect's "zh-cn" itself.
+        return p.index.get(prior.strip().lower(), p.index.get(code))
 
     def _score(self, text: str):
         """A final LanguageResult (nothing to score, or decided by script), or
