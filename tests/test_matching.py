@@ -57,3 +57,46 @@ def test_catastrophic_regex_times_out_instead_of_hanging():
     started = time.perf_counter()
     assert plist.find(normalize(text), text) == []
     assert time.perf_counter() - started < 5
+
+
+def test_word_index_shortcut_finds_exactly_what_a_full_scan_finds():
+    # The index only skips work: on every example text of the built-in pack,
+    # every list must give the same hits as scanning each pattern everywhere.
+    from replycoach.matching import Match, WordIndex, _drop_overlaps
+    from replycoach.packs.registry import PackRegistry
+
+    from .conftest import ROOT
+    pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
+    texts = [ex.request["text"] for lang in pack.langs.values() for ex in lang.examples]
+    assert texts
+    for text in texts:
+        norm = normalize(text)
+        index = WordIndex(norm.text)
+        for lang in pack.langs.values():
+            for plist in lang.lists.values():
+                full = []
+                for pat in plist.patterns:
+                    for m in pat.compiled.finditer(norm.text):
+                        if m.end() > m.start():
+                            s, e = norm.span(m.start(), m.end())
+                            full.append(Match(plist.name, s, e, text[s:e], pat.replace))
+                assert plist.find(norm, text, index) == _drop_overlaps(full), (plist.name, text)
+
+
+def test_pattern_anchor_and_required_words():
+    p = compile_pattern("(we )?apologi[sz]e* for (the|any) inconvenience")
+    assert p.anchor is None and p.required == (("inconvenience", True),)
+    p = compile_pattern("sorry? about that")
+    assert p.anchor == ("sorr", False)
+    assert compile_pattern("(dear|hi) customer").required == (("customer", True),)
+    assert compile_pattern("thanks|thank you").required == (("thanks", False), ("thank", False))
+    assert compile_pattern("(please )?call us").required == (("call", True),)
+    assert compile_pattern("[abc]x|y").required is None
+
+
+def test_regex_entries_get_a_required_first_word_when_they_start_with_one():
+    assert compile_pattern(r"re:\b(ons|ek)\s+sal").required == (("ons", False), ("ek", False))
+    assert compile_pattern(r"re:\bap+ol+og\w*").required == (("ap", False),)
+    assert compile_pattern(r"re:\bf[*@#u]ck").required == (("f", False),)
+    assert compile_pattern(r"re:(?:a|b)?c").required is None
+    assert compile_pattern(r"re:\d+ stars").required is None

@@ -28,6 +28,8 @@ def create_app(config: Config | None = None, services: Services | None = None) -
     app.register_blueprint(check.bp)
     app.register_blueprint(packs.bp)
     app.register_blueprint(history.bp)
+    from .api import playground
+    app.register_blueprint(playground.bp)
     CORS(app, origins=EXTENSION_ORIGINS, allow_headers=["Content-Type", "X-ReplyCoach-Token"],
          max_age=600)
     return app

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .detectors import private_data, punctuation, shouting
-from .matching import Match
+from .matching import Match, WordIndex
 from .packs.model import Pack
 from .request import CheckRequest
 from .textutil import Normalized, Sentence, normalize, sentence_index, sentences, words
@@ -51,7 +51,7 @@ def _list_words(pack: Pack, lang: str | None, name: str) -> set[str]:
     language = pack.langs.get(lang or "")
     if not language or name not in language.lists:
         return set()
-    return {normalize(p.source).text for p in language.lists[name].patterns if not p.source.startswith("re:")}
+    return language.lists[name].plain_words()
 
 
 def _greeting_end(text: str, sents: list[Sentence], greeting: list[Match]) -> int:
@@ -74,18 +74,19 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
     names = [n for n in (review.author or "").split() if n]
     facts = Facts([], [], [])
     detector_cache: dict[tuple, list[Match]] = {}
+    index = WordIndex(a.norm.text)
     for pack in packs:
         lang = pack.langs.get(a.lang.code) if a.lang.code else None
         found: list[Match] = []
         if lang:
             for name, plist in lang.lists.items():
                 if name not in NOT_DRAFT_LISTS and name not in pack.all_languages_lists:
-                    found.extend(plist.find(a.norm, a.text))
+                    found.extend(plist.find(a.norm, a.text, index))
         for name in pack.all_languages_lists:
             every: list[Match] = []
             for other in pack.langs.values():
                 if name in other.lists:
-                    every.extend(other.lists[name].find(a.norm, a.text))
+                    every.extend(other.lists[name].find(a.norm, a.text, index))
             found.extend(_dedupe(every))
         acronyms = {w.casefold() for w in _list_words(pack, a.lang.code, "acronyms")}
         key = ("shout", frozenset(acronyms))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections import OrderedDict
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -247,6 +248,17 @@ def _script(word: str) -> str:
     return Counter(map(_char_script, word)).most_common(1)[0][0]
 
 
+CACHE_SIZE = 512
+SAMPLE_CHARS = 600
+
+
+def _sample(text: str) -> str:
+    if not text or len(text) <= SAMPLE_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SAMPLE_CHARS)
+    return text[:cut if cut > SAMPLE_CHARS // 2 else SAMPLE_CHARS]
+
+
 class LanguageDetector:
     def __init__(self, supported=CORE, seed: int = 0):
         self.supported = frozenset(c for c in map(normalize_code, supported) if c)
@@ -257,6 +269,8 @@ class LanguageDetector:
         for code in list(wanted):
             wanted.update(NEIGHBOURS.get(code, ()))
         self.candidates = frozenset(wanted)
+        self._cache: OrderedDict = OrderedDict()
+        self._cache_lock = threading.Lock()
 
     def _load(self) -> _Profiles:
         # Profiles load lazily (~0.5 s) and once per process and seed, behind a lock.
@@ -273,6 +287,23 @@ class LanguageDetector:
         given = normalize_code(hint)
         if given:
             return self._result(given, 1.0, "given")
+        # The first few hundred characters decide as well as the whole text,
+        # and as the user types the same review is detected again and again.
+        text = _sample(text)
+        key = (text, prior)
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+        result = self._detect(text, prior)
+        with self._cache_lock:
+            self._cache[key] = result
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return result
+
+    def _detect(self, text: str, prior: str | None) -> LanguageResult:
         prior_code = normalize_code(prior)
         scored = self._score(text)
         if isinstance(scored, LanguageResult):

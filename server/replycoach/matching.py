@@ -22,6 +22,8 @@ class Pattern:
     source: str
     compiled: regex.Pattern
     replace: str | None = None
+    anchor: tuple | None = None    # (word, exact): the pattern starts with this literal word
+    required: tuple | None = None  # (word, exact): a literal word every match contains
 
 
 @dataclass(frozen=True)
@@ -78,27 +80,237 @@ def compile_pattern(entry) -> Pattern:
         src, replace = entry, None
     else:
         raise PatternError("an entry must be a non-empty string or {p: ..., replace: ...}")
+    anchor = required = None
     if src.startswith("re:"):
         expr = src[3:]
+        required = _regex_first_words(expr)
     else:
         expr = _phrase_to_regex(src)
+        norm_src = normalize_pattern(src.strip())
+        anchor, required = _literal_words(norm_src)
+        if required is None:
+            required = _regex_first_words(norm_src)
     try:
         compiled = regex.compile(expr, regex.V1)
     except regex.error as exc:
         raise PatternError(f"bad pattern {src!r}: {exc}") from None
-    return Pattern(src, compiled, replace)
+    return Pattern(src, compiled, replace, anchor, required)
+
+
+def _word_start(p: str, i: int) -> bool:
+    """Is p[i] the first letter of a word in every match? After a space, or
+    after a group that ends with a space ("(we )?apologise")."""
+    if i == 0 or p[i - 1].isspace():
+        return True
+    j = i - 1
+    if p[j] in "?*":
+        j -= 1
+    return j >= 1 and p[j] == ")" and p[j - 1].isspace()
+
+
+def _literal_words(p: str) -> tuple[tuple | None, tuple | None]:
+    """(anchor, required) of a phrase pattern: literal words outside any
+    group, each as (word or word start, exact)."""
+    depth, i, found = 0, 0, []
+    top_alternation = False
+    while i < len(p):
+        c = p[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "[":
+            i = p.find("]", i)
+            if i < 0:
+                break
+        elif c == "|" and depth == 0:
+            top_alternation = True
+        elif depth == 0 and _TOKEN.match(c) and _word_start(p, i):
+            m = _TOKEN.match(p, i)
+            word, rest = m.group(), p[m.end():]
+            if rest == "" or rest[0].isspace():
+                found.append((i, word, True))
+            elif rest[0] == "?":      # "sorry?": the last letter is optional
+                if len(word) > 1:
+                    found.append((i, word[:-1], False))
+            else:                     # "apolog*", "apologi[sz]e", "don't"
+                found.append((i, word, False))
+            i = m.end() - 1
+        i += 1
+    if top_alternation or not found:
+        return None, None
+    anchor = (found[0][1], found[0][2]) if found[0][0] == 0 else None
+    best = max(found, key=lambda f: len(f[1]))
+    return anchor, ((best[1], best[2]),)
+
+
+_LEAD = regex.compile(r"^(?:\(\?[a-zA-Z]+\)|\\b|\\m|\^|\\s[*+]?|\s)*")
+
+
+def _split_top(p: str) -> list[str]:
+    """Split at "|" outside any group or class."""
+    parts, depth, cur, i = [], 0, [], 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            cur.append(p[i:i + 2])
+            i += 2
+            continue
+        if c == "[":
+            j = p.find("]", i + 1)
+            j = len(p) - 1 if j < 0 else j
+            cur.append(p[i:j + 1])
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+            i += 1
+            continue
+        cur.append(c)
+        i += 1
+    parts.append("".join(cur))
+    return parts
+
+
+def _close(p: str, i: int) -> int:
+    depth = 0
+    while i < len(p):
+        c = p[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":
+            i = p.find("]", i + 1)
+            if i < 0:
+                return -1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _regex_first_words(p: str, _depth: int = 0) -> tuple | None:
+    """Word starts that every match must begin with, as (prefix, False)
+    alternatives, for patterns that start with literal words or groups of
+    them (`\b(ons|ek)\s+...`, `(dear|hi) customer`). None when unsure."""
+    if _depth > 4:
+        return None
+    alts = _split_top(p)
+    if len(alts) > 1:
+        out: list = []
+        for a in alts:
+            r = _regex_first_words(a, _depth + 1)
+            if r is None:
+                return None
+            out += r
+        return tuple(out)
+    p = p[_LEAD.match(p).end():]
+    if p.startswith("("):
+        close = _close(p, 0)
+        if close < 0 or p[close + 1:close + 2] in ("?", "*", "{"):
+            return None  # an optional first group: the match may start later
+        inner = p[1:close]
+        if inner.startswith("?:"):
+            inner = inner[2:]
+        elif inner.startswith("?"):
+            return None  # lookaround or other special group
+        return _regex_first_words(inner, _depth + 1)
+    m = _TOKEN.match(p)
+    if not m:
+        return None
+    word = m.group()
+    if p[m.end():m.end() + 1] in ("?", "*", "{"):
+        word = word[:-1]
+    return ((normalize_pattern(word), False),) if word else None
+
+
+_TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+
+
+class WordIndex:
+    """Where each word, and each word start, occurs in a normalised text.
+    A pattern whose required word is absent is skipped; one that starts with
+    a literal word is tried only where that word stands, not at every
+    position (this keeps thousands of patterns cheap)."""
+
+    def __init__(self, text: str):
+        self.words: dict[str, list[int]] = {}
+        self.prefixes: dict[str, list[int]] = {}
+        for m in _TOKEN.finditer(text):
+            w, pos = m.group(), m.start()
+            self.words.setdefault(w, []).append(pos)
+            for i in range(1, len(w) + 1):
+                self.prefixes.setdefault(w[:i], []).append(pos)
+
+    def may_match(self, pat: Pattern) -> bool:
+        if pat.required is None:
+            return True
+        return any(w in (self.words if exact else self.prefixes) for w, exact in pat.required)
+
+    def starts(self, pat: Pattern) -> list[int] | None:
+        """Positions to try, or None to scan the whole text."""
+        if pat.anchor is None:
+            return None
+        word, exact = pat.anchor
+        return (self.words if exact else self.prefixes).get(word, [])
 
 
 class PhraseList:
     def __init__(self, name: str, patterns: list[Pattern]):
         self.name = name
         self.patterns = patterns
+        self._words: set[str] | None = None
+        # Buckets by required word, so one set intersection per list picks
+        # the few patterns worth trying on a text.
+        self._always: list[Pattern] = []
+        self._exact: dict[str, list[Pattern]] = {}
+        self._prefix: dict[str, list[Pattern]] = {}
+        for pat in patterns:
+            if pat.required is None:
+                self._always.append(pat)
+                continue
+            for word, exact in pat.required:
+                (self._exact if exact else self._prefix).setdefault(word, []).append(pat)
 
-    def find(self, norm: Normalized, original: str) -> list[Match]:
+    def candidates(self, index: WordIndex) -> list[Pattern]:
+        chosen = list(self._always)
+        seen = {id(p) for p in chosen}
+        for table, present in ((self._exact, index.words), (self._prefix, index.prefixes)):
+            for key in table.keys() & present.keys():
+                for pat in table[key]:
+                    if id(pat) not in seen:
+                        seen.add(id(pat))
+                        chosen.append(pat)
+        return chosen
+
+    def plain_words(self) -> set[str]:
+        """The entries that are plain words, normalised (stop-word lists)."""
+        if self._words is None:
+            self._words = {normalize_pattern(p.source).strip() for p in self.patterns
+                           if not p.source.startswith("re:")}
+        return self._words
+
+    def find(self, norm: Normalized, original: str, index: WordIndex | None = None) -> list[Match]:
+        index = index or WordIndex(norm.text)
         found: list[Match] = []
-        for pat in self.patterns:
+        for pat in self.candidates(index):
+            starts = index.starts(pat)
             try:
-                for m in pat.compiled.finditer(norm.text, timeout=REGEX_TIMEOUT_S):
+                if starts is None:
+                    matches = pat.compiled.finditer(norm.text, timeout=REGEX_TIMEOUT_S)
+                else:
+                    matches = (m for pos in starts
+                               if (m := pat.compiled.match(norm.text, pos, timeout=REGEX_TIMEOUT_S)))
+                for m in matches:
                     if m.end() == m.start():
                         continue
                     s, e = norm.span(m.start(), m.end())

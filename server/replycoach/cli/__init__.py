@@ -4,13 +4,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import check, history, packs, serve
+from . import audit, check, history, packs, serve
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="replycoach", description="Coach replies to customer reviews.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, check, packs, history):
+    for module in (serve, check, packs, history, audit):
         module.add_parser(sub)
     return parser
 

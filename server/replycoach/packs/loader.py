@@ -8,6 +8,7 @@ from ..conditions import CTX_FIELDS, HIT_FIELDS, ConditionError, compile_conditi
 from ..matching import PatternError, PhraseList, compile_pattern
 from .model import (DETECTORS, FIX_KINDS, INSERT_AT, SEVERITIES, Example, Language,
                     Pack, Rule)
+from . import schema as schemamod
 from .yamlsource import YamlError, line_of, load_yaml
 
 ID_RE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
@@ -41,6 +42,7 @@ class _Reader:
     def __init__(self, root: str):
         self.root = root
         self.problems: list[Problem] = []
+        self.schema_problems: list[Problem] = []
 
     def rel(self, path: str) -> str:
         # Relative to the working folder when inside it, as editors like it.
@@ -54,7 +56,17 @@ class _Reader:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == "error"]
 
-    def read(self, path: str, required: bool = True, missing_level: str = "error"):
+    def merge_schema_problems(self):
+        """Schema errors the hand-written checks already explain (same line,
+        same key named) are left out, so each mistake is reported once."""
+        for p in self.schema_problems:
+            same = [q for q in self.problems if q.file == p.file and q.line == p.line]
+            if any(p.key and p.key in q.message for q in same) or any(q.message == p.message for q in same):
+                continue
+            self.problems.append(p)
+        self.schema_problems = []
+
+    def read(self, path: str, required: bool = True, missing_level: str = "error", kind: str | None = None):
         if not os.path.exists(path):
             if required:
                 self.add(path, 0, "file is missing", missing_level)
@@ -68,6 +80,11 @@ class _Reader:
         except YamlError as exc:
             self.add(path, exc.line, f"YAML syntax: {exc.message}")
             return None
+        if kind and data is not None:
+            for line, message, key in schemamod.validate(kind, data):
+                problem = Problem(self.rel(path), line, f"schema: {message}")
+                problem.key = key
+                self.schema_problems.append(problem)
         return data
 
 
@@ -85,7 +102,7 @@ def load_pack(folder: str) -> Pack:
     """Load and validate one pack folder; raise PackError with every problem."""
     r = _Reader(folder)
     meta_path = os.path.join(folder, "pack.yaml")
-    meta = r.read(meta_path)
+    meta = r.read(meta_path, kind="pack")
     if meta is not None and not isinstance(meta, dict):
         r.add(meta_path, 1, "pack.yaml must be a mapping")
         meta = None
@@ -110,7 +127,7 @@ def load_pack(folder: str) -> Pack:
         r.add(meta_path, line_of(meta, "extends"), "'extends' must be a pack id")
         extends = None
 
-    rules = _load_rules(r, folder, settings)
+    rules = _load_rules(r, folder, settings, overlay=extends is not None)
     known_lists: set[str] = set(DETECTORS)
     langs: dict[str, Language] = {}
     for code in languages:
@@ -129,7 +146,10 @@ def load_pack(folder: str) -> Pack:
             if ex.rule and ex.rule not in rule_ids and extends is None:
                 r.add(ex.file, ex.line, f"example for unknown rule {ex.rule!r}")
     disabled = _str_list(r, meta_path, meta, "disabled_rules", meta)
+    if disabled and extends is None:
+        r.add(meta_path, line_of(meta, "disabled_rules"), "'disabled_rules' needs 'extends' (a team pack switches off rules of the pack it extends)")
 
+    r.merge_schema_problems()
     if r.errors:
         raise PackError(folder, r.problems)
     pack = Pack(
@@ -145,9 +165,9 @@ def load_pack(folder: str) -> Pack:
     return pack
 
 
-def _load_rules(r: _Reader, folder: str, settings: dict) -> list[Rule]:
+def _load_rules(r: _Reader, folder: str, settings: dict, overlay: bool = False) -> list[Rule]:
     path = os.path.join(folder, "rules.yaml")
-    data = r.read(path, required=False)
+    data = r.read(path, required=False, kind="rules")
     if data is None:
         return []
     items = data.get("rules") if isinstance(data, dict) else None
@@ -178,6 +198,8 @@ def _load_rules(r: _Reader, folder: str, settings: dict) -> list[Rule]:
             try:
                 compile_conditions(item.get(key), settings, fields)
             except ConditionError as exc:
+                if overlay and str(exc).startswith("unknown setting"):
+                    continue  # may come from the base pack: checked when the registry merges them
                 node = item.get(key)
                 r.add(path, line_of(node, exc.key, line_of(item, key, line)) if isinstance(node, dict) else line_of(item, key, line),
                       f"rule {rid}: {key}: {exc}")
@@ -205,7 +227,7 @@ def _load_rules(r: _Reader, folder: str, settings: dict) -> list[Rule]:
 def _load_language(r: _Reader, folder: str, code: str, required: bool) -> Language | None:
     path = os.path.join(folder, "lang", f"{code}.yaml")
     # A missing language only makes that language unsupported.
-    data = r.read(path, required=required, missing_level="warning")
+    data = r.read(path, required=required, missing_level="warning", kind="lang")
     if data is None:
         return None
     if not isinstance(data, dict):
@@ -293,7 +315,7 @@ def _load_messages(r: _Reader, folder: str) -> dict:
             continue
         code = name[:-5]
         path = os.path.join(mdir, name)
-        data = r.read(path)
+        data = r.read(path, kind="messages")
         if data is None:
             continue
         if not isinstance(data, dict):

@@ -65,6 +65,7 @@ class Pack:
     disabled_rules: list[str] = field(default_factory=list)
     extends: str | None = None
     warnings: list = field(default_factory=list)   # Problems that did not refuse the pack
+    overlays: list[str] = field(default_factory=list)   # team packs merged into this one (registry)
 
     def rule_ids(self) -> list[str]:
         seen: list[str] = []
@@ -77,4 +78,5 @@ class Pack:
         return {"id": self.id, "name": self.name, "version": self.version,
                 "author": self.author, "description": self.description,
                 "languages": self.languages, "rules": self.rule_ids(),
-                "path": self.path}
+                "path": self.path, "extends": self.extends,
+                "disabled_rules": list(self.disabled_rules), "overlays": list(self.overlays)}

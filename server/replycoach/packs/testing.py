@@ -69,26 +69,38 @@ def _history(texts: list[str]):
     return h
 
 
-def run_examples(registry: PackRegistry, base: Checker, *, pack_ids=None, lang=None, rule=None) -> Report:
+def run_examples(registry: PackRegistry, base: Checker, *, pack_ids=None, lang=None, rule=None,
+                 isolate: bool = True) -> Report:
+    """Run the examples of every pack (or of `pack_ids`). With `isolate`,
+    each pack runs against itself alone: a base pack without the team packs
+    that change it, a team pack layered on its base only."""
+    from .registry import SnapshotView
     report = Report()
     packset = registry.current
     for pack in packset.packs.values():
         if pack_ids and pack.id not in pack_ids:
             continue
-        for code, language in pack.langs.items():
+        reg, checker, own = registry, base, pack
+        if isolate and hasattr(registry, "isolated"):
+            snap = registry.isolated(pack.id)
+            reg = SnapshotView(snap)
+            checker = Checker(reg, detector=base.detector, spell=base.spell, history=None, clock=base.clock)
+            own = snap.packs[pack.id]
+        for code, language in own.langs.items():
             if lang and code != lang:
                 continue
             for ex in language.examples:
                 if rule and ex.rule != rule:
                     continue
-                report.outcomes.append(_run_one(registry, base, pack, code, ex))
+                report.outcomes.append(_run_one(reg, checker, own, code, ex))
     return report
 
 
 def _run_one(registry: PackRegistry, base: Checker, pack: Pack, code: str, ex: Example) -> Outcome:
     body = dict(ex.request)
     body.setdefault("now", ex.now or EXAMPLE_NOW)
-    body.setdefault("packs", [pack.id])
+    # A team pack's examples may be about its base's rules (with its lists).
+    body.setdefault("packs", [pack.extends, pack.id] if pack.extends else [pack.id])
     try:
         req = parse_check(body)
     except RequestError as exc:

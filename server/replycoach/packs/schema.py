@@ -1,0 +1,125 @@
+"""JSON Schema validation of pack files, with every error mapped back to
+the YAML line it is about (editors use the same schemas for autocomplete:
+see docs/pack-format.md)."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from .yamlsource import line_of
+
+SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "schema")
+KINDS = ("pack", "rules", "lang", "messages")
+
+
+@functools.lru_cache(maxsize=None)
+def validator(kind: str) -> Draft202012Validator:
+    with open(os.path.join(SCHEMA_DIR, f"{kind}.schema.json"), encoding="utf-8") as fh:
+        schema = json.load(fh)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def schema_path(kind: str) -> str:
+    return os.path.join(SCHEMA_DIR, f"{kind}.schema.json")
+
+
+def _where(path) -> str:
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def _line(root, path) -> int:
+    """The line of the node at `path` (of its key, for mapping entries)."""
+    node, line = root, line_of(root, default=1)
+    for step in path:
+        line = line_of(node, step, line)
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    return line or 1
+
+
+def _short(value) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _message(error) -> str:
+    v = error.validator
+    if v == "enum":
+        return f"{_short(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+    if v == "pattern":
+        return f"{_short(error.instance)} does not match {error.validator_value}"
+    if v == "type":
+        want = error.validator_value
+        want = " or ".join(want) if isinstance(want, list) else want
+        return f"expected {want}, got {_short(error.instance)}"
+    if v in ("anyOf", "oneOf"):
+        return f"{_short(error.instance)} is not valid here"
+    return error.message
+
+
+def validate(kind: str, data) -> list[tuple[int, str, str]]:
+    """(line, message, key at fault) for every schema violation, in file order."""
+    out: list[tuple[int, str]] = []
+    for error in validator(kind).iter_errors(data):
+        _report(data, error, out)
+    out.sort(key=lambda x: x[0])
+    return out
+
+
+def _report(data, error, out: list):
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        # Explain the alternative that came closest (an example mapping with
+        # a misspelt key, rather than "not a string or a mapping").
+        # Alternatives of the wrong type at this very node are no explanation.
+        close = [e for e in error.context
+                 if not (e.validator == "type" and not e.relative_path)] or list(error.context)
+        _report(data, best_match(close), out)
+        return
+    path = list(error.absolute_path)
+    where = _where(path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {}))
+        for key in error.instance:
+            if key not in known and not any(
+                    re.search(p, str(key)) for p in error.schema.get("patternProperties", {})):
+                out.append((_line(data, path + [key]),
+                            f"{where + '.' if where else ''}{key}: unknown key"
+                            + (f" (expected one of: {', '.join(sorted(known))})" if known else ""), str(key)))
+        return
+    if error.validator == "propertyNames":
+        # The offending key itself is the instance.
+        line = line_of(_node(data, path), error.instance, _line(data, path))
+        out.append((line, f"{where + '.' if where else ''}{error.instance}: unknown name", str(error.instance)))
+        return
+    if error.validator == "required":
+        out.append((_line(data, path), f"{where or 'file'}: {error.message}", _last_key(path)))
+        return
+    out.append((_line(data, path), f"{where or 'file'}: {_message(error)}", _last_key(path)))
+
+
+def _last_key(path) -> str:
+    for step in reversed(path):
+        if isinstance(step, str):
+            return step
+    return ""
+
+
+def _node(root, path):
+    node = root
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
