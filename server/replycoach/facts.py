@@ -3,6 +3,8 @@ review, history, counts of every list) and a hit fact per finding."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import regex
 from datetime import datetime
 
 from .detectors import private_data, punctuation, shouting
@@ -38,12 +40,17 @@ class Facts:
     greeting_end: dict[str, int] = field(default_factory=dict)   # pack id -> offset
 
 
+_CONTENT_WORD = regex.compile(r"[\p{L}\p{N}]{4,}")
+
+
 def _stems(text: str, stop: set[str]) -> set[str]:
-    # Crude stemming by prefix: enough to see "room"/"rooms", "номер"/"номере".
+    """Crude stems: the word less its last two letters, kept between 4 and 7
+    letters, so "room"/"rooms", "номер"/"номере", "dirty"/"dirt" meet."""
     out = set()
-    for _, _, w in words(normalize(text).text):
-        if len(w) >= 4 and w not in stop:
-            out.add(w[:6] if len(w) > 6 else w)
+    for w in _CONTENT_WORD.findall(normalize(text).text):
+        if w in stop or w.isdigit():
+            continue
+        out.add(w if len(w) <= 4 else w[:min(7, max(4, len(w) - 2))])
     return out
 
 
@@ -54,19 +61,28 @@ def _list_words(pack: Pack, lang: str | None, name: str) -> set[str]:
     return language.lists[name].plain_words()
 
 
+# After the greeting word: ", Anna!" / " Anna," / " dear Mr Smith," - up to
+# three capitalised words, then the mark that closes the salutation.
+_SALUTATION_TAIL = regex.compile(r"[ \t]*,?[ \t]*(?:\p{Lu}[\p{L}'’.-]*[ \t]*){0,3}[,!:]?")
+
+
 def _greeting_end(text: str, sents: list[Sentence], greeting: list[Match]) -> int:
-    """Offset just after an opening salutation ("Hi Anna,"), else 0."""
+    """Offset just after an opening salutation ("Hi Anna,", "Здравствуйте,
+    Анна!"), else 0."""
     if not greeting or not sents or greeting[0].start > sents[0].start + 3:
         return 0
     g = greeting[0]
-    limit = min(len(text), g.end + 60)
-    for i in range(g.end, limit):
-        if text[i] in ",!\n":
-            j = i + 1 if text[i] != "\n" else i
-            return j
-        if text[i] in ".?":
-            return 0
-    return sents[0].end if sents[0].end - g.start <= 60 else 0
+    m = _SALUTATION_TAIL.match(text, g.end)
+    end = m.end() if m else g.end
+    if end < len(text) and text[end - 1:end] not in (",", "!", ":") and text[end:end + 1] not in ("\n", "\r"):
+        # "Hi there team, ..." : fall back to the first comma or "!" nearby
+        for i in range(g.end, min(len(text), g.end + 40)):
+            if text[i] in ",!\n":
+                return i + 1 if text[i] != "\n" else i
+            if text[i] in ".?":
+                return 0
+        return 0
+    return end
 
 
 def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Facts:
@@ -88,8 +104,8 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
                 if name in other.lists:
                     every.extend(other.lists[name].find(a.norm, a.text, index))
             found.extend(_dedupe(every))
-        acronyms = {w.casefold() for w in _list_words(pack, a.lang.code, "acronyms")}
-        key = ("shout", frozenset(acronyms))
+        acronyms = _list_words(pack, a.lang.code, "acronyms")
+        key = ("shout", id(acronyms))
         if key not in detector_cache:
             detector_cache[key] = shouting.find(a.text, a.sents, acronyms)
         found.extend(detector_cache[key])
@@ -100,7 +116,8 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
         if spell is not None and a.lang.code and spell.available(a.lang.code):
             accept = set(pack.vocabulary) | set(names) | set((req.business or "").split())
             for m in spell.check(a.text, a.lang.code, accept=accept):
-                sugg = tuple(m.suggestions)
+                # A dictionary may offer a swear word ("tiket" -> "tiet").
+                sugg = tuple(x for x in m.suggestions if not _is_profane(pack, x))
                 found.append(Match("spelling", m.start, m.end, m.word, sugg[0] if sugg else None, sugg[1:]))
 
         counts: dict[str, int] = {}
@@ -118,6 +135,12 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
                                "end": m.end, "sentence": sentence_index(a.sents, m.start)})
             facts.matches.append((pack.id, m))
     return facts
+
+
+def _is_profane(pack: Pack, word: str) -> bool:
+    norm = normalize(word)
+    return any(lang.lists["profanity"].find(norm, word)
+               for lang in pack.langs.values() if "profanity" in lang.lists)
 
 
 def _dedupe(matches: list[Match]) -> list[Match]:

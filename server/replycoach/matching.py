@@ -199,7 +199,7 @@ def _close(p: str, i: int) -> int:
 
 
 def _regex_first_words(p: str, _depth: int = 0) -> tuple | None:
-    """Word starts that every match must begin with, as (prefix, False)
+    r"""Word starts that every match must begin with, as (prefix, False)
     alternatives, for patterns that start with literal words or groups of
     them (`\b(ons|ek)\s+...`, `(dear|hi) customer`). None when unsure."""
     if _depth > 4:

@@ -14,14 +14,23 @@ def plan(warnings: list[Warning]) -> tuple[list[tuple[str, Suggestion]], list[st
         if not w.suggestions:
             continue
         s = w.suggestions[0]
-        if any(_collide(s, c) for _, c in chosen):
-            continue
+        clashes = [c for c in chosen if _collide(s, c[1])]
+        if clashes:
+            # Deleting a whole sentence settles the edits inside it too
+            # (a swear word inside an insult): keep the larger edit.
+            if s.kind != "delete" or not all(_contains(s, c) for _, c in clashes):
+                continue
+            chosen = [c for c in chosen if c not in clashes]
         chosen.append((w.rule, s))
     applied = []
     for rule, _ in chosen:
         if rule not in applied:
             applied.append(rule)
     return chosen, applied
+
+
+def _contains(outer: Suggestion, inner: Suggestion) -> bool:
+    return inner.kind != "insert" and outer.start <= inner.start and inner.end <= outer.end
 
 
 def _collide(a: Suggestion, b: Suggestion) -> bool:

@@ -68,7 +68,13 @@ def normalize_pattern(text: str) -> str:
     return "".join(_norm_char(c) for c in text)
 
 
-_SENTENCE_END = regex.compile(r"(?:[.!?;…]+|[\n\r]+)[\"')\]»”]*(?=\s|$)|\n\s*\n|\n")
+# ".", "!" and "?" end a sentence; ";" (the Greek question mark) and an
+# ellipsis only when a capital follows, so "visit; it reopens" and
+# "thank you... we" stay one sentence, and "[...]" in a template is no end.
+_SENTENCE_END = regex.compile(
+    r"(?:(?<!\.)[.!?]+(?<!\.\.\.)|[!?]+)[\"')\]»”]*(?=\s|$)"
+    r"|(?:[;…]|\.{3,})[\"')\]»”]*(?=\s+[\p{Lu}\p{N}\"«„“]|\s*$)"
+    r"|\n\s*\n|\n")
 _WORD = regex.compile(r"[\p{L}\p{M}][\p{L}\p{M}'’\-]*[\p{L}\p{M}]|[\p{L}\p{M}]")
 
 

@@ -70,6 +70,22 @@ def _insert(text: str, a: Analysis, at: str, greeting_end: int, sentence: str, o
     return Suggestion("insert", pos, pos, sentence + (" " if pos < len(text) else ""), order)
 
 
+def _starts_sentence(text: str, pos: int, a: Analysis) -> bool:
+    return any(sent.start == pos for sent in a.sents) or text[:pos].strip() == ""
+
+
+def _match_case(original: str, repl: str, at_start: bool) -> str:
+    """A replacement takes the case of what it replaces: capital at a
+    sentence start, lower case inside a sentence ("Hi Anna, we are ...")."""
+    if not repl or not original:
+        return repl
+    if at_start or (original[0].isupper() and not original.isupper()):
+        return repl[:1].upper() + repl[1:]
+    if original[0].islower() and repl[:1].isupper() and not _keeps_capital(repl):
+        return repl[:1].lower() + repl[1:]
+    return repl
+
+
 def _keeps_capital(sentence: str) -> bool:
     first = sentence.split(" ", 1)[0]
     return first in ("I", "I'm", "I've", "I'd", "I'll") or first[1:2].isupper() or first.startswith(("{", "["))
@@ -105,6 +121,8 @@ def _suggestions(rule: Rule, pack: Pack, match, a: Analysis, facts: Facts, value
             options.extend(match.alternatives)
         elif fix.get("template") and templates.get(fix["template"]):
             options.append(fill(templates[fix["template"]], values))
+        at_start = _starts_sentence(text, match.start, a)
+        options = [_match_case(match.text, o, at_start) for o in options]
         end = match.end
         if options and options[0][-1:] in (".", "!", "?"):
             # A whole replacement sentence brings its own full stop.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import regex
 
 from ..matching import Match
-from ..textutil import Sentence, words
+from ..textutil import Sentence, normalize_pattern, words
 
 _BANGS = regex.compile(r"!(?:[!?¡1]*!)+|[!?]*!\?+!+[!?]*")
 _LETTERS = regex.compile(r"\p{L}")
@@ -19,7 +19,7 @@ def find(text: str, sents: list[Sentence], acronyms: set[str]) -> list[Match]:
     caps_sentences = set()
     for i, s in enumerate(sents):
         ws = [w for w in words(text[s.start:s.end]) if len(_LETTERS.findall(w[2])) >= 2]
-        caps = [w for w in ws if _is_caps(w[2]) and w[2].casefold() not in acronyms]
+        caps = [w for w in ws if _is_caps(w[2]) and normalize_pattern(w[2]) not in acronyms]
         # A whole sentence in capitals, even of short words, is one finding.
         if len(ws) >= 3 and len(caps) == len(ws):
             seg = text[s.start:s.end]
@@ -30,7 +30,7 @@ def find(text: str, sents: list[Sentence], acronyms: set[str]) -> list[Match]:
         if i in caps_sentences:
             continue
         for ws, we, w in words(text[s.start:s.end]):
-            if len(_LETTERS.findall(w)) >= 4 and _is_caps(w) and w.casefold() not in acronyms:
+            if len(_LETTERS.findall(w)) >= 4 and _is_caps(w) and normalize_pattern(w) not in acronyms:
                 start = s.start + ws
                 at_start = text[s.start:start].strip() == ""
                 fixed = w[:1] + w[1:].lower() if at_start else w.lower()
