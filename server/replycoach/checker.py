@@ -18,7 +18,8 @@ class Checker:
     def __init__(self, registry: PackRegistry, *, detector: LanguageDetector | None = None,
                  spell=None, history=None, clock=None):
         self.registry = registry
-        self.detector = detector or LanguageDetector(supported=self._languages())
+        self.detector = detector or LanguageDetector(
+            supported=self._languages(), lexicon=spell.known if spell is not None else None)
         self.spell = spell
         self.history = history
         self.clock = clock or (lambda: datetime.now(timezone.utc))

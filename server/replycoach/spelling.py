@@ -338,6 +338,14 @@ class SpellChecker:
         for lang in langs:
             self._get(lang)
 
+    def known(self, word: str, lang: str) -> bool | None:
+        """Is the word in the language's dictionary? None without one. Used
+        as lexical evidence by language detection on short texts."""
+        L = self._get(lang) if self.available(lang) else None
+        if L is None:
+            return None
+        return L.spell(word)
+
     def available(self, lang: str) -> bool:
         if not lang or _library() is None:
             return False
