@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: serve test system-deps extension-deps bench clean
+.PHONY: serve test system-deps test-deps extension-deps bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,13 +17,16 @@ $(STAMP): pyproject.toml
 system-deps:
 	@bash scripts/install-system-deps.sh
 
+test-deps:
+	@bash scripts/install-system-deps.sh --test
+
 extension-deps:
 	@cd extension && if [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund; fi
 
 serve: $(STAMP) system-deps
 	$(VENV)/bin/replycoach serve
 
-test: $(STAMP) system-deps extension-deps
+test: $(STAMP) test-deps extension-deps
 	$(PY) -m pytest
 
 bench: $(STAMP) system-deps

@@ -8,12 +8,17 @@ set -euo pipefail
 PACKAGES=(
   libhunspell-1.7-0   # loaded by replycoach.spelling via ctypes
   hunspell-en-us
+  hunspell-en-gb      # British spellings are right too
   hunspell-ru
   hunspell-af
   hunspell-el
   myspell-et          # Estonian has no hunspell-et package in Debian 12
-  chromium            # browser tests (Playwright uses the system Chromium)
 )
+# --test: what the test suite needs on top (browsers for the extension tests).
+if [ "${1:-}" = "--test" ]; then
+  shift
+  PACKAGES+=(chromium firefox-esr)
+fi
 # Extra packages may be passed as arguments.
 PACKAGES+=("$@")
 

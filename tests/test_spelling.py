@@ -100,11 +100,11 @@ def test_offsets_are_code_points(sc):
 
 
 def test_accept_is_case_insensitive_and_covers_sentence_start(sc):
-    text = "Siobhan, thank you. Zzyzxhotel and booking.com staff say hi."
-    assert words(sc.check(text, "en")) == ["Siobhan", "Zzyzxhotel"]
-    assert sc.check(text, "en", accept=["siobhan", "ZZYZXHOTEL"]) == []
+    text = "Xanthrielle, thank you. Zzyzxhotel and booking.com staff say hi."
+    assert words(sc.check(text, "en")) == ["Xanthrielle", "Zzyzxhotel"]
+    assert sc.check(text, "en", accept=["xanthrielle", "ZZYZXHOTEL"]) == []
     # a multi-word vocabulary entry accepts its words
-    assert sc.check(text, "en", accept=["SIOBHAN", "Zzyzxhotel Riga"]) == []
+    assert sc.check(text, "en", accept=["XANTHRIELLE", "Zzyzxhotel Riga"]) == []
 
 
 def test_accepted_name_inflected(sc):

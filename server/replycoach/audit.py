@@ -251,7 +251,7 @@ def write_csv(audit: Audit, path: str) -> None:
                         row.fields.get("date", ""), row.fields.get("site", ""), text])
 
 
-def bar_chart(title: str, items: list[tuple[str, int]], colors: dict | None = None, chart_id: str = "") -> str:
+def bar_chart(title: str, items: list[tuple[str, float]], colors: dict | None = None, chart_id: str = "") -> str:
     """A horizontal bar chart as inline SVG."""
     e = html.escape
     if not items:
@@ -260,7 +260,7 @@ def bar_chart(title: str, items: list[tuple[str, int]], colors: dict | None = No
     top = max(v for _, v in items) or 1
     height = row_h * len(items) + 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{e(title)}" '
-             f'width="{label_w + bar_w + 60}" height="{height}" viewBox="0 0 {label_w + bar_w + 60} {height}">']
+             f'width="100%" style="max-width:{label_w + bar_w + 60}px" viewBox="0 0 {label_w + bar_w + 60} {height}">']
     for i, (label, value) in enumerate(items):
         y = 5 + i * row_h
         w = max(2, round(bar_w * value / top)) if value else 0
@@ -268,7 +268,7 @@ def bar_chart(title: str, items: list[tuple[str, int]], colors: dict | None = No
         parts.append(f'<g class="bar" data-label="{e(label)}" data-value="{value}">'
                      f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{e(label)}</text>'
                      f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row_h - 8}" rx="3" fill="{color}"/>'
-                     f'<text x="{label_w + w + 6}" y="{y + 16}">{value}</text></g>')
+                     f'<text x="{label_w + w + 6}" y="{y + 16}">{value:g}</text></g>')
     parts.append("</svg>")
     return f'<figure class="chart" id="{e(chart_id)}"><figcaption>{e(title)}</figcaption>{"".join(parts)}</figure>'
 
@@ -293,8 +293,8 @@ def render_html(audit: Audit) -> str:
         bar_chart("Warnings per rule", per_rule.most_common(), rule_colors, "per-rule"),
         bar_chart("Warnings per language", lang_items, None, "per-language"),
         bar_chart("Warnings per rating", _ordered_ratings(audit.per_rating()), None, "per-rating"),
-        bar_chart("Warnings per reply, by rating (average ×10)",
-                  [(k, round(10 * v / max(1, replies_rating[k]))) for k, v in _ordered_ratings(audit.per_rating())],
+        bar_chart("Average warnings per reply, by rating",
+                  [(k, round(v / max(1, replies_rating[k]), 1)) for k, v in _ordered_ratings(audit.per_rating())],
                   None, "per-rating-average"),
     ]
     rows_html = []

@@ -45,7 +45,7 @@ class Checker:
 
     def check(self, req: CheckRequest) -> dict:
         started = time.perf_counter()
-        packset = self.registry.current
+        packset = self.registry.packset_for(req.packs)
         packs = [p for p in packset.packs.values() if req.packs is None or p.id in req.packs]
         lang, review_lang = self.detect_languages(req)
         text = req.text

@@ -43,11 +43,11 @@ class Facts:
 _CONTENT_WORD = regex.compile(r"[\p{L}\p{N}]{4,}")
 
 
-def _stems(text: str, stop: set[str]) -> set[str]:
+def _stems(normalized: str, stop: set[str]) -> set[str]:
     """Crude stems: the word less its last two letters, kept between 4 and 7
     letters, so "room"/"rooms", "номер"/"номере", "dirty"/"dirt" meet."""
     out = set()
-    for w in _CONTENT_WORD.findall(normalize(text).text):
+    for w in _CONTENT_WORD.findall(normalized):
         if w in stop or w.isdigit():
             continue
         out.add(w if len(w) <= 4 else w[:min(7, max(4, len(w) - 2))])
@@ -164,11 +164,11 @@ def _context(pack: Pack, a: Analysis, req: CheckRequest) -> dict:
     if review.text:
         lang_for_review = review_lang if review_lang in pack.langs else a.lang.code
         language = pack.langs.get(lang_for_review or "")
+        rnorm = normalize(review.text)
         if language and "negative_review" in language.lists:
-            rnorm = normalize(review.text)
             negative_text = bool(language.lists["negative_review"].find(rnorm, review.text))
         stop = _list_words(pack, lang_for_review, "stopwords") | _list_words(pack, a.lang.code, "stopwords")
-        overlap = len(_stems(review.text, stop) & _stems(a.text, stop))
+        overlap = len(_stems(rnorm.text, stop) & _stems(a.norm.text, stop))
         detailed = len(words(review.text)) >= DETAILED_REVIEW_WORDS
     if rating is not None:
         negative = rating <= 2

@@ -11,6 +11,7 @@ import regex
 from .textutil import Normalized, normalize_pattern
 
 REGEX_TIMEOUT_S = 0.05  # a shared pack must never hang the server
+MAX_STARTS = 6          # beyond this many anchor positions, scan the text once
 
 
 class PatternError(ValueError):
@@ -22,7 +23,7 @@ class Pattern:
     source: str
     compiled: regex.Pattern
     replace: str | None = None
-    anchor: tuple | None = None    # (word, exact): the pattern starts with this literal word
+    anchor: tuple | None = None    # ((word, exact), ...): every match starts with one of these
     required: tuple | None = None  # (word, exact): a literal word every match contains
 
 
@@ -83,13 +84,16 @@ def compile_pattern(entry) -> Pattern:
     anchor = required = None
     if src.startswith("re:"):
         expr = src[3:]
-        required = _regex_first_words(expr)
+        first, exact_start = _first_words(expr, bounded=False)
     else:
         expr = _phrase_to_regex(src)
         norm_src = normalize_pattern(src.strip())
-        anchor, required = _literal_words(norm_src)
-        if required is None:
-            required = _regex_first_words(norm_src)
+        _, required = _literal_words(norm_src)
+        first, exact_start = _first_words(norm_src, bounded=True)
+    if first is not None and exact_start:
+        anchor = first          # try the pattern only where these words start
+    if required is None:
+        required = first
     try:
         compiled = regex.compile(expr, regex.V1)
     except regex.error as exc:
@@ -147,6 +151,20 @@ def _literal_words(p: str) -> tuple[tuple | None, tuple | None]:
 _LEAD = regex.compile(r"^(?:\(\?[a-zA-Z]+\)|\\b|\\m|\^|\\s[*+]?|\s)*")
 
 
+def _note_moves(lead: str, moves) -> None:
+    # "^\\s*" or a space before the first word: the match does not start at it.
+    if moves is not None and ("^" in lead or "\\s" in lead or any(c.isspace() for c in lead)):
+        moves.append(lead)
+
+
+def _first_words(p: str, bounded: bool) -> tuple[tuple | None, bool]:
+    """(word starts every match begins with, whether matches start exactly
+    at those words)."""
+    moves: list[str] = []
+    words = _regex_first_words(p, bounded=bounded, _moves=moves)
+    return words, words is not None and not moves
+
+
 def _split_top(p: str) -> list[str]:
     """Split at "|" outside any group or class."""
     parts, depth, cur, i = [], 0, [], 0
@@ -198,7 +216,7 @@ def _close(p: str, i: int) -> int:
     return -1
 
 
-def _regex_first_words(p: str, _depth: int = 0) -> tuple | None:
+def _regex_first_words(p: str, _depth: int = 0, bounded: bool = True, _moves=None) -> tuple | None:
     r"""Word starts that every match must begin with, as (prefix, False)
     alternatives, for patterns that start with literal words or groups of
     them (`\b(ons|ek)\s+...`, `(dear|hi) customer`). None when unsure."""
@@ -208,24 +226,45 @@ def _regex_first_words(p: str, _depth: int = 0) -> tuple | None:
     if len(alts) > 1:
         out: list = []
         for a in alts:
-            r = _regex_first_words(a, _depth + 1)
+            r = _regex_first_words(a, _depth + 1, bounded, _moves)
             if r is None:
                 return None
             out += r
         return tuple(out)
-    p = p[_LEAD.match(p).end():]
+    lead = _LEAD.match(p).group()
+    # A raw regex may match inside a word unless it says \b (or ^) first.
+    bounded = bounded or any(b in lead for b in ("\\b", "\\m", "^"))
+    _note_moves(lead, _moves)
+    p = p[len(lead):]
+    while p.startswith(("(?<!", "(?<=", "(?!", "(?=")):
+        close = _close(p, 0)   # lookarounds consume nothing: skip them
+        if close < 0:
+            return None
+        p = p[close + 1:]
+        lead = _LEAD.match(p).group()
+        bounded = bounded or any(b in lead for b in ("\\b", "\\m", "^"))
+        _note_moves(lead, _moves)
+        p = p[len(lead):]
     if p.startswith("("):
         close = _close(p, 0)
-        if close < 0 or p[close + 1:close + 2] in ("?", "*", "{"):
-            return None  # an optional first group: the match may start later
+        if close < 0:
+            return None
         inner = p[1:close]
         if inner.startswith("?:"):
             inner = inner[2:]
         elif inner.startswith("?"):
-            return None  # lookaround or other special group
-        return _regex_first_words(inner, _depth + 1)
+            return None  # another special group
+        quant = p[close + 1:close + 2]
+        if quant in ("*", "{"):
+            return None
+        first = _regex_first_words(inner, _depth + 1, bounded, _moves)
+        if quant != "?" or first is None:
+            return first
+        # An optional first group: the match starts with it or with what follows.
+        rest = _regex_first_words(p[close + 2:], _depth + 1, bounded, _moves)
+        return None if rest is None else first + rest
     m = _TOKEN.match(p)
-    if not m:
+    if not m or not bounded:
         return None
     word = m.group()
     if p[m.end():m.end() + 1] in ("?", "*", "{"):
@@ -260,8 +299,13 @@ class WordIndex:
         """Positions to try, or None to scan the whole text."""
         if pat.anchor is None:
             return None
-        word, exact = pat.anchor
-        return (self.words if exact else self.prefixes).get(word, [])
+        if len(pat.anchor) == 1:
+            word, exact = pat.anchor[0]
+            return (self.words if exact else self.prefixes).get(word, [])
+        found: set[int] = set()
+        for word, exact in pat.anchor:
+            found.update((self.words if exact else self.prefixes).get(word, ()))
+        return sorted(found)
 
 
 class PhraseList:
@@ -304,6 +348,8 @@ class PhraseList:
         found: list[Match] = []
         for pat in self.candidates(index):
             starts = index.starts(pat)
+            if starts is not None and len(starts) > MAX_STARTS:
+                starts = None  # a common first word: one scan is cheaper
             try:
                 if starts is None:
                     matches = pat.compiled.finditer(norm.text, timeout=REGEX_TIMEOUT_S)

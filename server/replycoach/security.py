@@ -32,10 +32,17 @@ def load_or_create_token(path: str) -> str:
 
 
 def _host_name(host: str) -> str:
+    """The name part of a Host header: "localhost:8765" -> "localhost",
+    "[::1]:8765" -> "[::1]"; a fully qualified "localhost." counts as "localhost"."""
     host = host.strip().lower()
     if host.startswith("["):
         return host[: host.find("]") + 1] if "]" in host else host
-    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name[:-1] if name.endswith(".") and name != "." else name
+
+
+def host_allowed(host: str) -> bool:
+    return _host_name(host) in LOOPBACK_HOSTS
 
 
 def token_ok() -> bool:
@@ -61,7 +68,31 @@ def require_token(view):
     return wrapped
 
 
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",   # JSON is never sniffed into HTML
+    "X-Frame-Options": "SAMEORIGIN",       # no framing by other sites (clickjacking)
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",           # drafts and reviews are private
+}
+
+
 def install(app, config):
+    from werkzeug.exceptions import RequestEntityTooLarge
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(exc):
+        # Bodies over max_body_bytes are refused before they are parsed.
+        return error_response(413, "body_too_large",
+                              f"the request body is larger than {config.max_body_bytes:,} bytes", "body")
+
+    @app.after_request
+    def _headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            if name == "Cache-Control" and response.headers.get(name):
+                continue    # the playground sets its own
+            response.headers.setdefault(name, value)
+        return response
+
     @app.before_request
     def _check_host():
         if config.allow_remote:
@@ -70,7 +101,7 @@ def install(app, config):
                 return error_response(401, "token_required",
                                       f"remote access needs the {TOKEN_HEADER} header", TOKEN_HEADER)
             return None
-        if _host_name(request.host) not in LOOPBACK_HOSTS:
+        if not host_allowed(request.host):
             # A page on another name that resolves to us (DNS rebinding).
             return error_response(403, "bad_host", "Reply Coach only answers requests to localhost", "Host")
         return None

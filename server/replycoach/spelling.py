@@ -54,6 +54,10 @@ DEFAULT_DICT_DIRS = [
 
 # Preferred dictionary per language when several regions are installed.
 _PREFERRED = {"en": "en_US", "ru": "ru_RU", "af": "af_ZA", "el": "el_GR", "et": "et_EE"}
+# Other regional dictionaries whose words are also right (installed by
+# scripts/install-system-deps.sh), and languages that compound freely.
+_VARIANTS = {"en": ("en_GB",)}
+_COMPOUNDING = {"af", "et", "nl", "de"}
 
 # Script a language's words are written in: a word in another script (a
 # Latin brand in Russian text, a Cyrillic name in English) is not this
@@ -405,9 +409,37 @@ class SpellChecker:
             if self._word_ok(L, text, s, e, tok, accepted):
                 continue
             out.append((s, e, tok))
+        if out:
+            base = (lang or "").lower().replace("-", "_").split("_")[0]
+            out = [x for x in out if not self._variant_ok(base, x[2]) and not self._compound_ok(L, base, x[2])]
         if not out:
             return []
         return self._with_suggestions(L, out)
+
+    def _variant_ok(self, base: str, word: str) -> bool:
+        """British "apologise", "colour": any regional dictionary will do."""
+        for variant in _VARIANTS.get(base, ()):
+            V = self._get(variant)
+            if V is not None and (V.spell(word) or V.spell(word.lower())):
+                return True
+        return False
+
+    @staticmethod
+    def _compound_ok(L: _Lang, base: str, word: str) -> bool:
+        """Afrikaans and Estonian write new compounds freely
+        ("skoonmaakspan", "saatmiskulu"): two known words, optionally joined
+        by a linking s or e, are a word."""
+        if base not in _COMPOUNDING or len(word) < 8 or not word.isalpha():
+            return False
+        w = word.lower()
+        # Both parts of four letters or more: "resenie" is no "rese" + "nie".
+        for i in range(4, len(w) - 3):
+            left, right = w[:i], w[i:]
+            if not L.spell(right):
+                continue
+            if L.spell(left) or (left[-1] in "se" and len(left) > 3 and L.spell(left[:-1])):
+                return True
+        return False
 
     @staticmethod
     def _accept_set(accept: Iterable[str]) -> set[str]:

@@ -53,6 +53,12 @@ class Normalized:
 
 
 def normalize(text: str) -> Normalized:
+    # Fast paths: most texts map one character to one character.
+    if text.isascii() and "`" not in text:
+        return Normalized(text.lower(), tuple(range(len(text) + 1)))
+    parts = list(map(_norm_char, text))
+    if set(map(len, parts)) <= {1}:
+        return Normalized("".join(parts), tuple(range(len(text) + 1)))
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):

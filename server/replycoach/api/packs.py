@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, abort, current_app, jsonify, send_from_directory
 
+from ..packs.schema import KINDS, SCHEMA_DIR
 from ..security import require_token
 
 bp = Blueprint("packs", __name__)
@@ -60,3 +61,12 @@ def list_packs():
 def reload_packs():
     packset = current_app.extensions["replycoach"].registry.reload()
     return jsonify(packs_json(packset))
+
+
+@bp.get("/schema/<kind>.schema.json")
+def pack_schema(kind: str):
+    """The pack-file JSON Schemas, for editors: `# yaml-language-server:
+    $schema=http://127.0.0.1:8765/schema/rules.schema.json`."""
+    if kind not in KINDS:
+        abort(404)
+    return send_from_directory(SCHEMA_DIR, f"{kind}.schema.json", mimetype="application/schema+json")

@@ -153,6 +153,9 @@ class SnapshotView:
     def __init__(self, packset: PackSet):
         self.current = packset
 
+    def packset_for(self, pack_ids) -> PackSet:
+        return self.current
+
 
 @dataclass
 class _Good:
@@ -219,6 +222,8 @@ class PackRegistry:
         self._good: dict[str, _Good] = {}   # folder -> last good raw pack
         self._raw: list[Pack] = []          # raw packs of the current snapshot, in order
         self._variants: OrderedDict = OrderedDict()
+        self._variants_lock = threading.Lock()   # never waits for a reload in progress
+        self._state: tuple = (None, [], 0)       # (current, raw packs, generation), swapped at once
         self._generation = 0
         self._checker = None                # (detector, spell) once attached
         self._failed: dict[str, tuple] = {}  # folder -> (fingerprint, problems) of the last refusal
@@ -355,9 +360,11 @@ class PackRegistry:
                     self._failed[folder] = (all_fp[folder], list(problems))
             self._raw = raw
             self._generation += 1
-            self._variants.clear()
             rules = [r for p in packs.values() for r in compile_pack(p)]
             self.current = PackSet(packs, Ruleset(rules), errors, stale, self._generation)
+            self._state = (self.current, raw, self._generation)
+            with self._variants_lock:
+                self._variants.clear()
             return self.current
 
     @staticmethod
@@ -381,19 +388,19 @@ class PackRegistry:
         """The snapshot with only the listed team packs applied (a request's
         `packs`), so switching a team pack off also undoes its merged lists
         and settings. None or every team pack: the current snapshot."""
-        with self._lock:
-            current = self.current
-            if pack_ids is None:
-                return current
-            wanted = set(pack_ids)
-            overlays = [p for p in self._raw if p.extends]
-            keep = frozenset(p.id for p in overlays if p.id in wanted)
-            if len(keep) == len(overlays):
-                return current
-            key = (self._generation, keep)
+        current, all_raw, generation = self._state
+        if pack_ids is None:
+            return current
+        wanted = set(pack_ids)
+        overlays = [p for p in all_raw if p.extends]
+        keep = frozenset(p.id for p in overlays if p.id in wanted)
+        if len(keep) == len(overlays):
+            return current
+        key = (generation, keep)
+        with self._variants_lock:
             snap = self._variants.get(key)
             if snap is None:
-                raw = [p for p in self._raw if not p.extends or p.id in keep]
+                raw = [p for p in all_raw if not p.extends or p.id in keep]
                 packs, _ = compose(raw)
                 rules = [r for p in packs.values() for r in compile_pack(p)]
                 snap = PackSet(packs, Ruleset(rules), current.errors, current.stale, current.generation)
@@ -405,20 +412,23 @@ class PackRegistry:
     def isolated(self, pack_id: str) -> PackSet:
         """A snapshot with this pack alone (a base without its team packs; a
         team pack on its base): what the pack's own examples run against."""
-        with self._lock:
-            key = (self._generation, "isolated", pack_id)
+        _, all_raw, generation = self._state
+        with self._variants_lock:
+            key = (generation, "isolated", pack_id)
             snap = self._variants.get(key)
             if snap is None:
-                pack = next((p for p in self._raw if p.id == pack_id), None)
+                pack = next((p for p in all_raw if p.id == pack_id), None)
                 if pack is None:
                     raise KeyError(pack_id)
                 raw = [pack]
                 if pack.extends:
-                    raw = [p for p in self._raw if p.id == pack.extends and not p.extends] + [pack]
+                    raw = [p for p in all_raw if p.id == pack.extends and not p.extends] + [pack]
                 packs, _ = compose(raw)
                 rules = [r for p in packs.values() for r in compile_pack(p)]
-                snap = PackSet(packs, Ruleset(rules), {}, set(), self._generation)
+                snap = PackSet(packs, Ruleset(rules), {}, set(), generation)
                 self._variants[key] = snap
+                while len(self._variants) > 32:
+                    self._variants.popitem(last=False)
             return snap
 
     # -- hot reload ---------------------------------------------------------

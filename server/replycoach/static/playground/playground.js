@@ -62,6 +62,7 @@
     document.title = t("title");
     document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
     document.querySelectorAll("[data-i18n-placeholder]").forEach((el) => { el.placeholder = t(el.dataset.i18nPlaceholder); });
+    if (els.scenarioLang.options.length) els.scenarioLang.options[0].textContent = t("all");
     fillScenarioSelect();
     renderPacks();
   }
