@@ -12,6 +12,9 @@ from .textutil import Normalized, normalize_pattern
 
 REGEX_TIMEOUT_S = 0.05  # a shared pack must never hang the server
 MAX_STARTS = 6          # beyond this many anchor positions, scan the text once
+CONTEXT = 24            # characters around a chunk that can change its matches
+CACHE_MAX = 4096        # cached chunks per phrase list
+_CHUNK_END = regex.compile(r"[.!?…]+[\"')\]»”]*\s+(?=\S)|\n[ \t]*\n\s*(?=\S)")
 
 
 class PatternError(ValueError):
@@ -282,8 +285,18 @@ class WordIndex:
     position (this keeps thousands of patterns cheap)."""
 
     def __init__(self, text: str):
+        self.text = text
         self.words: dict[str, list[int]] = {}
         self.prefixes: dict[str, list[int]] = {}
+        # Sentence-sized chunks: results are cached per chunk, so as a user
+        # types only the chunk being edited is matched again.
+        self.chunks: list[tuple[int, int]] = []
+        start = 0
+        for m in _CHUNK_END.finditer(text):
+            self.chunks.append((start, m.end()))
+            start = m.end()
+        if start < len(text) or not self.chunks:
+            self.chunks.append((start, len(text)))
         for m in _TOKEN.finditer(text):
             w, pos = m.group(), m.start()
             self.words.setdefault(w, []).append(pos)
@@ -318,6 +331,8 @@ class PhraseList:
         self._always: list[Pattern] = []
         self._exact: dict[str, list[Pattern]] = {}
         self._prefix: dict[str, list[Pattern]] = {}
+        self._order = {id(p): i for i, p in enumerate(patterns)}
+        self._cache: dict[tuple, tuple] = {}
         for pat in patterns:
             if pat.required is None:
                 self._always.append(pat)
@@ -345,25 +360,58 @@ class PhraseList:
 
     def find(self, norm: Normalized, original: str, index: WordIndex | None = None) -> list[Match]:
         index = index or WordIndex(norm.text)
+        text = norm.text
+        cands = None
         found: list[Match] = []
-        for pat in self.candidates(index):
+        for cs, ce in index.chunks:
+            # What a chunk matches depends on it and on a little context
+            # (look-behinds, the start of the text, look-aheads).
+            key = (text[max(0, cs - CONTEXT):cs] if cs else "\0", text[cs:ce], text[ce:ce + CONTEXT])
+            hits = self._cache.get(key)
+            if hits is None:
+                if cands is None:
+                    cands = self.candidates(index)
+                hits = self._scan(text, cs, ce, cands, index)
+                if len(self._cache) >= CACHE_MAX:
+                    self._cache.clear()  # cheap bound; refills with what is typed now
+                self._cache[key] = hits
+            for a, b, pi in hits:
+                s, e = norm.span(cs + a, cs + b)
+                found.append(Match(self.name, s, e, original[s:e], self.patterns[pi].replace))
+        return _drop_overlaps(found)
+
+    def _scan(self, text: str, cs: int, ce: int, cands: list[Pattern], index: WordIndex) -> tuple:
+        """Matches starting in [cs, ce), as (start - cs, end - cs, pattern index)."""
+        endpos = min(len(text), ce + CONTEXT)
+        out = []
+        for pat in cands:
             starts = index.starts(pat)
-            if starts is not None and len(starts) > MAX_STARTS:
-                starts = None  # a common first word: one scan is cheaper
+            if starts is not None:
+                starts = [p for p in starts if cs <= p < ce]
+                if len(starts) > MAX_STARTS:
+                    starts = None  # a common first word: one scan is cheaper
             try:
                 if starts is None:
-                    matches = pat.compiled.finditer(norm.text, timeout=REGEX_TIMEOUT_S)
+                    matches = pat.compiled.finditer(text, cs, endpos, timeout=REGEX_TIMEOUT_S)
                 else:
                     matches = (m for pos in starts
-                               if (m := pat.compiled.match(norm.text, pos, timeout=REGEX_TIMEOUT_S)))
+                               if (m := pat.compiled.match(text, pos, endpos, timeout=REGEX_TIMEOUT_S)))
                 for m in matches:
-                    if m.end() == m.start():
-                        continue
-                    s, e = norm.span(m.start(), m.end())
-                    found.append(Match(self.name, s, e, original[s:e], pat.replace))
+                    if m.start() >= ce:
+                        break
+                    if m.end() > m.start():
+                        out.append((m.start() - cs, m.end() - cs, self._order[id(pat)]))
             except TimeoutError:
                 continue  # a runaway pattern loses its hits, not the request
-        return _drop_overlaps(found)
+        return tuple(out)
+
+
+def clear_caches() -> None:
+    """Forget cached chunk results (benchmarks measure cold checks with it)."""
+    import gc
+    for obj in gc.get_objects():
+        if isinstance(obj, PhraseList):
+            obj._cache.clear()
 
 
 def _drop_overlaps(matches: list[Match]) -> list[Match]:

@@ -56,6 +56,8 @@ def find(text: str, sents: list[Sentence]) -> list[Match]:
 def _unbalanced(text: str) -> list[Match]:
     out: list[Match] = []
     for open_, close in _PAIRS:
+        if open_ not in text and close not in text:
+            continue
         stack: list[int] = []
         for i, ch in enumerate(text):
             if ch == open_:
