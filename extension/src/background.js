@@ -80,7 +80,7 @@ async function check(payload) {
 
 async function status() {
   const settings = await ReplyCoachSettings.load();
-  const out = { serverUrl: settings.serverUrl, connected: false, health: null, packs: [], refused: [], error: null };
+  const out = { serverUrl: settings.serverUrl, connected: false, health: null, packs: [], refused: [], notes: [], error: null };
   try {
     const health = await fetchJson(settings.serverUrl + "/api/v1/health", {}, STATUS_TIMEOUT_MS);
     out.connected = health.status === 200 && !!health.body && health.body.status === "ok";
@@ -94,37 +94,97 @@ async function status() {
     const packs = await fetchJson(settings.serverUrl + "/api/v1/packs", {}, STATUS_TIMEOUT_MS);
     if (packs.body && Array.isArray(packs.body.packs)) out.packs = packs.body.packs;
     if (packs.body && Array.isArray(packs.body.refused)) out.refused = packs.body.refused;
+    if (packs.body && Array.isArray(packs.body.notes)) out.notes = packs.body.notes;
   } catch (err) {
     out.error = String((err && err.message) || err);
   }
   return out;
 }
 
-// Records a reply the user marked as sent (feeds the server's repeated-reply
-// rule). Needs the token; silently reports failure otherwise.
-async function recordHistory(payload) {
+// The token for history calls: the one the options page is editing (passed
+// along, so the user need not save first; empty means none), else the stored one.
+async function tokenAndServer(payload) {
   const settings = await ReplyCoachSettings.load();
-  if (!settings.token) return { ok: false, error: "no token" };
+  const given = payload && typeof payload.token === "string" ? payload.token : settings.token;
+  return { settings, token: String(given || "").trim() };
+}
+
+// One history call. Outcomes the UI tells apart: "token" (missing or
+// refused, 401), "unavailable" (the server keeps no history, 404),
+// "offline", "error"; ok with the server's body otherwise.
+async function historyCall(payload, method, path, body) {
+  const { settings, token } = await tokenAndServer(payload);
+  if (!token) return { ok: false, outcome: "token", status: 0 };
+  const headers = { "X-ReplyCoach-Token": token };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  let res;
   try {
-    const res = await fetchJson(
-      settings.serverUrl + "/api/v1/history",
-      {
-        method: "POST",
-        headers: { "Content-Type": "application/json", "X-ReplyCoach-Token": settings.token },
-        body: JSON.stringify(payload),
-      },
+    res = await fetchJson(
+      settings.serverUrl + path,
+      { method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
       CHECK_TIMEOUT_MS,
     );
-    return { ok: res.status >= 200 && res.status < 300, status: res.status };
   } catch (err) {
-    return failure(err);
+    return Object.assign(failure(err), { outcome: "offline" });
   }
+  if (res.status >= 200 && res.status < 300 && res.body) return { ok: true, status: res.status, body: res.body };
+  const error = res.body && res.body.error ? res.body.error.message : "HTTP " + res.status;
+  const outcome = res.status === 401 ? "token" : res.status === 404 ? "unavailable" : "error";
+  return { ok: false, offline: false, outcome, status: res.status, error };
+}
+
+// Records a reply the user marked as sent (feeds the server's repeated-reply
+// rule). outcome: "recorded", "off" (history is switched off in the
+// server), or one of historyCall's failures.
+async function recordHistory(payload) {
+  const body = {
+    text: String(payload.text || ""),
+    language: String(payload.language || ""),
+    site: String(payload.site || ""),
+    author: String(payload.author || ""),
+  };
+  const res = await historyCall(payload, "POST", "/api/v1/history", body);
+  if (!res.ok) return res;
+  if (res.body.recorded === true) return { ok: true, outcome: "recorded", id: res.body.id };
+  return { ok: false, outcome: "off", reason: res.body.reason || "" };
+}
+
+// Whether the server remembers sent replies ({enabled, retention_days}).
+async function historyState(payload) {
+  const res = await historyCall(payload, "GET", "/api/v1/history?limit=1");
+  return res.ok ? { ok: true, enabled: res.body.enabled === true } : res;
+}
+
+async function historySetEnabled(payload) {
+  const res = await historyCall(payload, "PUT", "/api/v1/history/settings", { enabled: payload.enabled === true });
+  return res.ok ? { ok: true, enabled: res.body.enabled === true } : res;
+}
+
+async function historyForget(payload) {
+  const res = await historyCall(payload, "DELETE", "/api/v1/history");
+  return res.ok ? { ok: true, deleted: Number(res.body.deleted) || 0 } : res;
+}
+
+function ownPage(sender, run) {
+  const base = ext.runtime.getURL("");
+  if (!sender || !String(sender.url || "").startsWith(base)) {
+    return Promise.resolve({ ok: false, outcome: "error", error: "not allowed" });
+  }
+  return run();
 }
 
 const HANDLERS = {
   check: (msg) => check(msg.payload || {}),
   status: () => status(),
-  history: (msg) => recordHistory(msg.payload || {}),
+  // From the page's reply box: always with the stored token.
+  history: (msg) => recordHistory(Object.assign({}, msg.payload, { token: undefined })),
+  // Settings of the history (and a token typed but not yet saved) come only
+  // from our own pages, never from content scripts in web pages.
+  historyState: (msg, sender) => ownPage(sender, () => historyState(msg.payload || {})),
+  historySetEnabled: (msg, sender) => ownPage(sender, () => historySetEnabled(msg.payload || {})),
+  historyForget: (msg, sender) => ownPage(sender, () => historyForget(msg.payload || {})),
+  // Content scripts cannot open the options page themselves.
+  openOptions: () => Promise.resolve(ext.runtime.openOptionsPage()).then(() => ({ ok: true })),
 };
 
 ext.runtime.onMessage.addListener((msg, sender, sendResponse) => {

@@ -48,6 +48,24 @@ class Server:
         self.url = url
         self.home = home
 
+    @property
+    def token(self) -> str:
+        """The token the server made at first start (REPLYCOACH_HOME/token)."""
+        return Path(self.home, "token").read_text(encoding="utf-8").strip()
+
+    def call(self, method: str, path: str, body: dict | None = None, token: str | None = "") -> tuple[int, dict]:
+        """(status, JSON body) of any request; `token=""` sends the server's own token, None none."""
+        headers = {"Content-Type": "application/json"}
+        if token is not None:
+            headers["X-ReplyCoach-Token"] = token or self.token
+        data = None if body is None else json.dumps(body).encode("utf-8")
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, json.loads(resp.read().decode("utf-8"))
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read().decode("utf-8") or "null")
+
     def check(self, text: str, review: dict | None = None, site: str = "127.0.0.1", **extra) -> dict:
         """What the server says about a draft: the test's independent oracle."""
         body = {"text": text, "language": "auto", "review": review or {}, "site": site,
@@ -56,19 +74,30 @@ class Server:
         return http_json(self.url + "/api/v1/check", body)
 
 
-@pytest.fixture(scope="session")
-def replycoach_server(tmp_path_factory):
-    """The real server on a free port with a throw-away REPLYCOACH_HOME."""
+def start_server(home: str, env: dict | None = None):
+    """Starts `replycoach serve` on a free port with REPLYCOACH_HOME=home and
+    `env` added to the environment (e.g. REPLYCOACH_PACKS_PATH); returns
+    (Server, stop). Fails the test when it does not come up."""
     if not REPLYCOACH.exists():
         pytest.fail(f"{REPLYCOACH} is missing: install the project (make test does)")
-    home = str(tmp_path_factory.mktemp("replycoach-home"))
     port = free_port()
     log = open(os.path.join(home, "server.log"), "w+")
-    env = dict(os.environ, REPLYCOACH_HOME=home)
     proc = subprocess.Popen(
         [str(REPLYCOACH), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        env=dict(os.environ, **(env or {}), REPLYCOACH_HOME=home), stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
+
+    def stop():
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+        log.close()
+
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180  # packs, dictionaries and models load first
     try:
@@ -86,15 +115,38 @@ def replycoach_server(tmp_path_factory):
             time.sleep(0.2)
         server = Server(url, home)
         server.check("Warm-up.")  # first check loads packs and models; keep it out of test timings
+    except BaseException:
+        stop()
+        raise
+    return server, stop
+
+
+@pytest.fixture(scope="session")
+def replycoach_server(tmp_path_factory):
+    """The real server on a free port with a throw-away REPLYCOACH_HOME."""
+    server, stop = start_server(str(tmp_path_factory.mktemp("replycoach-home")))
+    try:
         yield server
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-        log.close()
+        stop()
+
+
+@pytest.fixture(scope="session")
+def server_factory(tmp_path_factory):
+    """More servers, each with its own REPLYCOACH_HOME and extra environment:
+    `server_factory(REPLYCOACH_PACKS_PATH=folder)`. Stopped at the end of the session."""
+    stops = []
+
+    def make(**env) -> Server:
+        server, stop = start_server(str(tmp_path_factory.mktemp("replycoach-home")), env)
+        stops.append(stop)
+        return server
+
+    try:
+        yield make
+    finally:
+        for stop in stops:
+            stop()
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -253,8 +305,10 @@ class _RecordingProxy(http.server.BaseHTTPRequestHandler):
         self.log.append({"path": self.path, "method": self.command, "time": time.monotonic(),
                          "body": json.loads(body) if body else None,
                          "headers": {k.lower(): v for k, v in self.headers.items()}})
-        req = urllib.request.Request(self.upstream + self.path, data=body, method=self.command,
-                                     headers={"Content-Type": self.headers.get("Content-Type", "application/json")})
+        headers = {"Content-Type": self.headers.get("Content-Type", "application/json")}
+        if self.headers.get("X-ReplyCoach-Token"):
+            headers["X-ReplyCoach-Token"] = self.headers["X-ReplyCoach-Token"]
+        req = urllib.request.Request(self.upstream + self.path, data=body, method=self.command, headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=15) as resp:
                 status, data = resp.status, resp.read()
@@ -266,7 +320,7 @@ class _RecordingProxy(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    do_GET = do_POST = _forward
+    do_GET = do_POST = do_PUT = do_DELETE = _forward
 
     def log_message(self, *args):
         pass

@@ -58,6 +58,8 @@
           this.checkNow();
         },
         pauseSite: () => pauseSite(),
+        markSent: () => this.markSent(),
+        openOptions: () => sendMessage({ type: "openOptions" }),
       });
       this.onInput = () => this.textChanged();
       this.onScroll = () => this.layer.underlines.syncScroll();
@@ -100,6 +102,7 @@
         .map((s) => Object.assign({}, s, RC.apply.shiftSpan(s, this.lastText, text) || { dead: true }))
         .filter((s) => !s.dead);
       this.lastText = text;
+      this.layer.view.sent = null; // "sent" was about the previous text
       this.layer.renderUnderlines(this.spans, text);
       if (!text.trim()) {
         this.result = null;
@@ -177,6 +180,31 @@
       RC.apply.replaceAll(this.field, this.result.rewrite.text);
       this.textChanged();
       this.schedule(0);
+    }
+
+    // "I sent this reply": the draft as it is now goes to the server's
+    // history, with the language the server detected for it (or the one set
+    // in the options), the site and the reviewer's name (set aside when
+    // later drafts are compared).
+    async markSent() {
+      const text = readText(this.field);
+      if (!text.trim()) return;
+      const lang = this.fresh() && this.result.language && this.result.language.code;
+      const review = this.review() || {};
+      this.layer.update({ sent: { outcome: "sending" } });
+      const res = await sendMessage({
+        type: "history",
+        payload: {
+          text,
+          language: lang || (settings.language !== "auto" ? settings.language : ""),
+          site: location.hostname,
+          author: review.author || "",
+        },
+      });
+      if (readText(this.field) !== text) return; // edited meanwhile: the answer is about another text
+      const outcome = res.outcome || (res.offline ? "offline" : "error");
+      this.layer.update({ sent: { outcome, error: res.error || "" } });
+      this.layer.focusSentStatus();
     }
 
     // Clicking on underlined text opens the card for that warning.

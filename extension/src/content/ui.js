@@ -77,6 +77,8 @@
     .rc-form textarea, .rc-form input { font: inherit; width: 100%; box-sizing: border-box; }
     .rc-form textarea { height: 70px; } .rc-row { display: flex; gap: 6px; }
     code { background: #f1f3f4; padding: 0 3px; border-radius: 3px; }
+    .rc-link { color: #1a73e8; } .rc-link:focus-visible { outline: 2px solid #1a73e8; }
+    .rc-sent-status { margin-top: 4px; } .rc-sent-status:focus { outline: none; } .rc-good { color: #188038; } .rc-bad { color: #b3261e; }
   `;
 
   // A constructed stylesheet is not subject to the page's CSP (style-src),
@@ -114,7 +116,8 @@
   }
 
   class Layer {
-    // actions: {applySuggestion(w, s), applyRewrite(), retry(), setOverride(review|null), pauseSite()}
+    // actions: {applySuggestion(w, s), applyRewrite(), retry(), setOverride(review|null), pauseSite(),
+    //   markSent(), openOptions()}
     constructor(field, actions) {
       this.field = field;
       this.actions = actions;
@@ -149,7 +152,7 @@
       this.root.append(this.clip, this.badge, this.panel);
       document.documentElement.append(this.host);
       this.underlines = new RC.highlight.Underlines(field, this.clip);
-      this.view = { state: "idle", warnings: [], text: "", rewrite: null, review: null, editingReview: false, focus: -1 };
+      this.view = { state: "idle", warnings: [], text: "", rewrite: null, review: null, editingReview: false, focus: -1, sent: null };
       this.renderBadge(); // idle: hidden until there is something to say
     }
 
@@ -305,8 +308,49 @@
             h("div", { class: "rc-muted" }, t("undoHint"))),
         );
       }
+      if (v.text && v.text.trim() && v.state !== "offline") parts.push(this.renderSent());
       parts.push(h("div", { class: "rc-section" }, h("button", { class: "rc-btn rc-pause", onclick: () => this.actions.pauseSite() }, t("pauseSite", [location.hostname]))));
       this.panel.replaceChildren(...parts);
+    }
+
+    // After "I sent this reply" answers, keyboard users land on the answer
+    // (or on its link to the settings).
+    focusSentStatus() {
+      if (this.panel.hidden) return;
+      const target = this.root.querySelector("[data-role=sent] [data-role=open-options]") ||
+        this.root.querySelector("[data-role=sent-status]");
+      if (target) target.focus({ preventScroll: true });
+    }
+
+    // "I sent this reply": stores the draft in the server's history (for the
+    // repeated-reply warning) and says what happened.
+    renderSent() {
+      const sent = this.view.sent; // {outcome, error} of the last click on this text
+      const busy = sent && sent.outcome === "sending";
+      const toOptions = (key) => h("a", {
+        href: "#", class: "rc-link", "data-role": "open-options",
+        onclick: (e) => {
+          e.preventDefault();
+          this.actions.openOptions();
+        },
+      }, t(key));
+      let status = null;
+      if (sent && !busy) {
+        const o = sent.outcome;
+        const body = o === "recorded" ? [t("sentRecorded")]
+          : o === "off" ? [t("sentHistoryOff"), " ", toOptions("sentTurnOn")]
+            : o === "token" ? [t("sentTokenProblem"), " ", toOptions("sentOpenSettings")]
+              : o === "unavailable" ? [t("historyUnavailable")]
+                : o === "offline" ? [t("statusNotRunning")]
+                  : [t("historyFailed"), " ", sent.error || ""];
+        status = h("div", { class: "rc-muted rc-sent-status" + (o === "recorded" ? " rc-good" : " rc-bad"), "data-role": "sent-status", "data-outcome": o, role: "status", tabindex: "-1" }, body);
+      }
+      return h("div", { class: "rc-section", "data-role": "sent" },
+        h("button", {
+          class: "rc-btn rc-sent", "data-role": "sent-button", disabled: busy || (sent && sent.outcome === "recorded"),
+          title: t("sentButtonHelp"), onclick: () => this.actions.markSent(),
+        }, t("sentButton")),
+        status);
     }
 
     renderReview() {
