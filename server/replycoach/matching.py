@@ -13,7 +13,7 @@ from .textutil import Normalized, normalize_pattern
 REGEX_TIMEOUT_S = 0.05  # a shared pack must never hang the server
 MAX_STARTS = 6          # beyond this many anchor positions, scan the text once
 CONTEXT = 24            # characters around a chunk that can change its matches
-CACHE_MAX = 4096        # cached chunks per phrase list
+CACHE_MAX = 128         # cached chunks per phrase list (a few drafts being typed)
 _CHUNK_END = regex.compile(r"[.!?…]+[\"')\]»”]*\s+(?=\S)|\n[ \t]*\n\s*(?=\S)")
 
 

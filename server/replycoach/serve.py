@@ -17,4 +17,6 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, config: Config | N
     config = config or Config()
     app = create_app(config)
     logging.getLogger("replycoach").info("Reply Coach listening on http://%s:%d", host, port)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="replycoach")
+    # Waitress would otherwise buffer up to 1 GB before Flask's limit applies.
+    waitress_serve(app, host=host, port=port, threads=threads, ident="replycoach",
+                   max_request_body_size=config.max_body_bytes)

@@ -88,6 +88,6 @@ def purge():
 @bp.delete("/api/v1/history/<int:rid>")
 @require_token
 def delete(rid: int):
-    if not _history().delete(rid):
+    if rid > 2**63 - 1 or not _history().delete(rid):  # beyond SQLite's integers: no such row
         raise RequestError("id", "not_found", f"no stored reply with id {rid}", 404)
     return jsonify({"deleted": 1})

@@ -1,0 +1,99 @@
+"""Resident memory over 100,000 in-process checks: it must stay flat.
+
+    .venv/bin/python benchmarks/memory_rss.py [--checks 100000] [--out FILE]
+
+Drafts rotate over five languages and sizes (100-1,000 chars) with and
+without reviews; every check carries a fresh name and number, and every
+fifth a never-seen misspelled word, so caches keyed on text would show up as
+growth. RSS is sampled every 5% of the run. Target (issue #6): < 150 MB and
+flat. Results: benchmarks/results/memory.md."""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "server"))
+
+from replycoach.config import Config  # noqa: E402
+from replycoach.request import parse_check  # noqa: E402
+from replycoach.services import build_services  # noqa: E402
+
+RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+TEMPLATES = [
+    ("Hi {name}, thank you for your review of order {num}. We are sorry the room was not cleaned; "
+     "we have spoken to housekeeping. {word}", "en"),
+    ("Dear customer, your opinion is very important to us!! Call {num} or write to {name}@mail.example. {word}", "en"),
+    ("Здравствуйте, {name}! Спасибо за отзыв о заказе {num}. Нам очень жаль, что номер не убрали. {word}", "ru"),
+    ("Baie dankie vir jou resensie, {name}! Bestelling {num} is reggemaak. {word}", "af"),
+    ("Ευχαριστούμε, {name}, για την κριτική σας για την παραγγελία {num}. {word}", "el"),
+    ("Tere, {name}! Aitäh, et kirjutasite tellimusest {num}. Meil on väga kahju, et tuba ei koristatud. {word}", "et"),
+]
+REVIEWS = [None, {"text": "Dirty room, rude staff.", "rating": 1, "author": "Anna"},
+           {"text": "Lovely stay, great breakfast!", "rating": 5}]
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--checks", type=int, default=100_000)
+    ap.add_argument("--out", default=os.path.join(RESULTS, "memory.md"))
+    args = ap.parse_args()
+    rnd = random.Random(6)
+    before = rss_mb()
+    svc = build_services(Config(home=tempfile.mkdtemp(prefix="replycoach-rss-"), preload=True))
+    loaded = rss_mb()
+    samples = [(0, loaded, 0.0)]
+    step = max(1, args.checks // 20)
+    started = time.perf_counter()
+    letters = "bcdfghjklmnpqrstvwxz"
+    for i in range(1, args.checks + 1):
+        tpl, lang = TEMPLATES[i % len(TEMPLATES)]
+        word = "".join(rnd.choice(letters) for _ in range(8)) if i % 5 == 0 else ""
+        text = tpl.format(name=rnd.choice(["Anna", "Pieter", "Mari", "Nikos", "Ivan"]) + str(i % 997),
+                          num=f"{rnd.randrange(10**6, 10**7)}", word=word)
+        if i % 7 == 0:
+            text = (text + " ") * 6
+        body = {"text": text[:1000], "ui_language": "en"}
+        review = REVIEWS[i % len(REVIEWS)]
+        if review:
+            body["review"] = review
+        svc.checker.check(parse_check(body))
+        if i % step == 0:
+            samples.append((i, rss_mb(), time.perf_counter() - started))
+    elapsed = time.perf_counter() - started
+    after_first = [r for n, r, _ in samples if n >= args.checks // 10] or [samples[-1][1]]
+    lines = ["# RSS over 100k in-process checks (benchmarks/memory_rss.py)", "",
+             f"Machine: {platform.platform()}, Python {platform.python_version()}. One process: services built "
+             "as the server builds them (packs compiled, all five dictionaries preloaded), then "
+             f"{args.checks:,} checks ({elapsed:.0f} s, {args.checks / elapsed:.0f} checks/s), every one with a new "
+             "name and number, every fifth with a never-seen word. Target: < 150 MB and flat.", "",
+             "| measure | MB |", "|---|---|",
+             f"| before loading | {before:.1f} |",
+             f"| after loading packs and dictionaries | {loaded:.1f} |",
+             f"| after 10% of the checks | {after_first[0]:.1f} |",
+             f"| after all {args.checks:,} checks | {samples[-1][1]:.1f} |",
+             f"| growth over the last 90% | {samples[-1][1] - after_first[0]:+.1f} |", "",
+             "| checks | RSS MB | s |", "|---|---|---|"]
+    for n, r, t in samples:
+        lines.append(f"| {n:,} | {r:.1f} | {t:.0f} |")
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    print("\n".join(lines[:12]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
