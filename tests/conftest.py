@@ -38,6 +38,16 @@ def client(app):
     return app.test_client()
 
 
+@pytest.fixture(scope="session")
+def playwright_instance():
+    """One Playwright for the whole run: a second sync_playwright() in the
+    same process fails ("Sync API inside the asyncio loop")."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
 def check(checker, text, **kw):
     from replycoach.request import parse_check
     return checker.check(parse_check({"text": text, **kw}))

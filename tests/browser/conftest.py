@@ -254,14 +254,6 @@ def launch(playwright, user_data_dir: str, lang: str = "en-US"):
 
 
 @pytest.fixture(scope="session")
-def playwright_instance():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p
-
-
-@pytest.fixture(scope="session")
 def browser(playwright_instance, replycoach_server):
     user_data_dir = tempfile.mkdtemp(prefix="replycoach-chromium-")
     b = launch(playwright_instance, user_data_dir)
