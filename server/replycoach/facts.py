@@ -153,6 +153,24 @@ def _dedupe(matches: list[Match]) -> list[Match]:
     return out
 
 
+def _review_facts(pack: Pack, lang: str | None, draft_lang: str | None, text: str, stop: set[str]):
+    """What the review says, once per review and pack version: as the user
+    types the reply, the review stays the same."""
+    cache = pack.__dict__.setdefault("_review_cache", {})
+    key = (lang, draft_lang, text)
+    hit = cache.get(key)
+    if hit is None:
+        language = pack.langs.get(lang or "")
+        rnorm = normalize(text)
+        negative = bool(language and "negative_review" in language.lists
+                        and language.lists["negative_review"].find(rnorm, text))
+        hit = (negative, frozenset(_stems(rnorm.text, stop)), len(words(text)) >= DETAILED_REVIEW_WORDS)
+        if len(cache) >= 256:
+            cache.clear()
+        cache[key] = hit
+    return hit
+
+
 def _context(pack: Pack, a: Analysis, req: CheckRequest) -> dict:
     review = req.review
     rl = a.review_lang
@@ -163,13 +181,9 @@ def _context(pack: Pack, a: Analysis, req: CheckRequest) -> dict:
     detailed = False
     if review.text:
         lang_for_review = review_lang if review_lang in pack.langs else a.lang.code
-        language = pack.langs.get(lang_for_review or "")
-        rnorm = normalize(review.text)
-        if language and "negative_review" in language.lists:
-            negative_text = bool(language.lists["negative_review"].find(rnorm, review.text))
         stop = _list_words(pack, lang_for_review, "stopwords") | _list_words(pack, a.lang.code, "stopwords")
-        overlap = len(_stems(rnorm.text, stop) & _stems(a.norm.text, stop))
-        detailed = len(words(review.text)) >= DETAILED_REVIEW_WORDS
+        negative_text, review_stems, detailed = _review_facts(pack, lang_for_review, a.lang.code, review.text, stop)
+        overlap = len(review_stems & _stems(a.norm.text, stop))
     if rating is not None:
         negative = rating <= 2
     else:
