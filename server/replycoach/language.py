@@ -25,7 +25,9 @@ graded score that a prior can be weighed against:
 """
 from __future__ import annotations
 
+import json
 import math
+import struct
 import os
 import threading
 from collections import OrderedDict
@@ -140,35 +142,50 @@ class _Profiles:
     sparse table of log-likelihood gains per n-gram (most entries are zero)."""
 
     def __init__(self, seed: int):
-        factory = DetectorFactory()
-        factory.set_seed(seed)      # Detectors it creates are reproducible too
+        # Profiles are read one at a time straight into packed bytes, not
+        # through DetectorFactory.load_json_profile: its 55-float list per
+        # n-gram cost ~90 MB of memory that fragmentation kept.
         # Sorted, so language order (and tie-breaking) does not depend on the
         # file system's directory order.
         names = sorted(n for n in os.listdir(PROFILES_DIRECTORY) if not n.startswith("."))
-        profiles = []
-        for name in names:
-            with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as fh:
-                profiles.append(fh.read())
-        factory.load_json_profile(profiles)
-        self.factory = factory
-        self.langs: list[str] = factory.get_lang_list()
-        self.index = {lang: i for i, lang in enumerate(self.langs)}
         base = math.log(_ALPHA)
-        # log(alpha + p) - log(alpha): scores are relative to "never seen".
-        self.gain = {
-            gram: tuple((i, math.log(_ALPHA + p) - base) for i, p in enumerate(probs) if p)
-            for gram, probs in factory.word_lang_prob_map.items()
-        }
-        # Which scripts each language writes in, from its letter frequencies.
-        mass = [Counter() for _ in self.langs]
-        for gram, probs in factory.word_lang_prob_map.items():
-            if len(gram) == 1:
-                script = _char_script(gram)
-                for i, p in enumerate(probs):
-                    mass[i][script] += p
+        gain: dict[str, bytearray] = {}
+        self.langs: list[str] = []
+        mass: list[Counter] = []
+        for i, name in enumerate(names):
+            with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as fh:
+                profile = json.load(fh)
+            self.langs.append(profile["name"])
+            n_words = profile["n_words"]
+            letters = Counter()    # which scripts the language writes in
+            for gram, count in profile["freq"].items():
+                size = len(gram)
+                if not 1 <= size <= 3 or not count:
+                    continue
+                p = count / n_words[size - 1]   # langdetect's own estimate
+                # log(alpha + p) - log(alpha): relative to "never seen";
+                # float32 is ample for summed log gains.
+                buf = gain.get(gram)
+                if buf is None:
+                    buf = gain[gram] = bytearray()
+                buf += _PAIR.pack(i, math.log(_ALPHA + p) - base)
+                if size == 1:
+                    letters[_char_script(gram)] += p
+            mass.append(letters)
+            del profile
+        self.gain: dict[str, bytes] = {g: bytes(b) for g, b in gain.items()}
+        del gain
+        self.index = {lang: i for i, lang in enumerate(self.langs)}
         self.scripts = [
             frozenset(s for s, m in c.items() if m >= ELIGIBLE_SHARE * sum(c.values())) for c in mass
         ]
+        # langdetect's Detector is used only to clean text and extract
+        # n-grams; it needs to know which n-grams exist.
+        factory = DetectorFactory()
+        factory.set_seed(seed)      # Detectors it creates are reproducible too
+        factory.langlist = list(self.langs)
+        factory.word_lang_prob_map = self.gain
+        self.factory = factory
 
     def ngrams(self, text: str) -> list[str]:
         detector = self.factory.create()
@@ -179,11 +196,14 @@ class _Profiles:
     def loglik(self, grams: list[str]) -> list[float]:
         scores = [0.0] * len(self.langs)
         for gram, count in Counter(grams).items():
-            for i, g in self.gain.get(gram, ()):
-                scores[i] += count * g
+            entry = self.gain.get(gram)
+            if entry:
+                for i, g in _PAIR.iter_unpack(entry):
+                    scores[i] += count * g
         return scores
 
 
+_PAIR = struct.Struct("<Bf")   # (language index, log gain) packed: 5 bytes an entry
 _PROFILES: dict[int, _Profiles] = {}
 _PROFILES_LOCK = threading.Lock()
 
