@@ -62,7 +62,7 @@ def test_catastrophic_regex_times_out_instead_of_hanging():
 def test_word_index_shortcut_finds_exactly_what_a_full_scan_finds():
     # The index only skips work: on every example text of the built-in pack,
     # every list must give the same hits as scanning each pattern everywhere.
-    from replycoach.matching import Match, WordIndex, _drop_overlaps
+    from replycoach.matching import Match, WordIndex, drop_overlaps
     from replycoach.packs.registry import PackRegistry
 
     from .conftest import ROOT
@@ -80,7 +80,7 @@ def test_word_index_shortcut_finds_exactly_what_a_full_scan_finds():
                         if m.end() > m.start():
                             s, e = norm.span(m.start(), m.end())
                             full.append(Match(plist.name, s, e, text[s:e], pat.replace))
-                assert plist.find(norm, text, index) == _drop_overlaps(full), (plist.name, text)
+                assert plist.find(norm, text, index) == drop_overlaps(full), (plist.name, text)
 
 
 def test_pattern_anchor_and_required_words():

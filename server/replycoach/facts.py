@@ -8,7 +8,7 @@ import regex
 from datetime import datetime
 
 from .detectors import private_data, punctuation, shouting
-from .matching import Match, WordIndex
+from .matching import Match, WordIndex, drop_overlaps
 from .packs.model import Pack
 from .request import CheckRequest
 from .textutil import Normalized, Sentence, normalize, sentence_index, sentences, words
@@ -103,7 +103,7 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
             for other in pack.langs.values():
                 if name in other.lists:
                     every.extend(other.lists[name].find(a.norm, a.text, index))
-            found.extend(_dedupe(every))
+            found.extend(drop_overlaps(every))
         acronyms = _list_words(pack, a.lang.code, "acronyms")
         key = ("shout", id(acronyms))
         if key not in detector_cache:
@@ -141,16 +141,6 @@ def _is_profane(pack: Pack, word: str) -> bool:
     norm = normalize(word)
     return any(lang.lists["profanity"].find(norm, word)
                for lang in pack.langs.values() if "profanity" in lang.lists)
-
-
-def _dedupe(matches: list[Match]) -> list[Match]:
-    matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
-    out: list[Match] = []
-    for m in matches:
-        if out and m.start < out[-1].end:
-            continue
-        out.append(m)
-    return out
 
 
 def _review_facts(pack: Pack, lang: str | None, draft_lang: str | None, text: str, stop: set[str]):

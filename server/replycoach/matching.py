@@ -378,7 +378,7 @@ class PhraseList:
             for a, b, pi in hits:
                 s, e = norm.span(cs + a, cs + b)
                 found.append(Match(self.name, s, e, original[s:e], self.patterns[pi].replace))
-        return _drop_overlaps(found)
+        return drop_overlaps(found)
 
     def _scan(self, text: str, cs: int, ce: int, cands: list[Pattern], index: WordIndex) -> tuple:
         """Matches starting in [cs, ce), as (start - cs, end - cs, pattern index)."""
@@ -414,7 +414,7 @@ def clear_caches() -> None:
             obj._cache.clear()
 
 
-def _drop_overlaps(matches: list[Match]) -> list[Match]:
+def drop_overlaps(matches: list[Match]) -> list[Match]:
     """Keep the longest of overlapping hits, so one phrase warns once."""
     matches.sort(key=lambda m: (m.start, -(m.end - m.start)))
     out: list[Match] = []

@@ -82,7 +82,7 @@ _OPENERS = set("\"'«„“‘”’(<[{*-–—•·")
 _VOWELS = set("aeiouyäöüõëêïîôûéèáàâíóúαεηιουωάέήίόύώϊϋΐΰаеёиоуыэюя")
 
 _MAX_WORD = 48
-_CACHE_MAX = 200_000
+_CACHE_MAX = 20_000   # per language: the hot words of recent drafts
 _SUGGEST_CACHE_MAX = 20_000
 
 # Keyboard rows (QWERTY, ЙЦУКЕН, Greek) for "the finger slipped" replacements.

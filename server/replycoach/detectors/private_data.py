@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import regex
 
-from ..matching import Match
+from ..matching import Match, drop_overlaps
 
 _EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = regex.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{5,}\d(?![\w])")
@@ -68,10 +68,4 @@ def find(text: str, contacts: list[str], names: list[str]) -> list[Match]:
         if any(n.casefold() in folded for n in names if len(n) >= 2):
             for m in _ORDER.finditer(text):
                 found.append(Match("private_data", m.start(1), m.end(1), m.group(1), None))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-    out: list[Match] = []
-    for m in found:
-        if out and m.start < out[-1].end:
-            continue
-        out.append(m)
-    return out
+    return drop_overlaps(found)

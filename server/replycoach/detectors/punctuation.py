@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from ..matching import Match
+from ..matching import Match, drop_overlaps
 from ..textutil import Sentence
 
 _SPACE_BEFORE = regex.compile(r"(?<=\p{L}|\p{N}|[)\]»\"])[ \t]+([,.!?;:]+)(?![\p{N}])")
@@ -44,13 +44,7 @@ def find(text: str, sents: list[Sentence]) -> list[Match]:
         # iPhone, eBay: a capital inside the word means a brand, not a slip.
         if word[0].islower() and not any(c.isupper() for c in word[1:]):
             found.append(Match("punctuation", s.start, s.start + 1, seg[0], seg[0].upper()))
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
-    out: list[Match] = []
-    for m in found:
-        if out and m.start < out[-1].end:
-            continue
-        out.append(m)
-    return out
+    return drop_overlaps(found)
 
 
 def _unbalanced(text: str) -> list[Match]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import regex
 
-from ..matching import Match
+from ..matching import Match, drop_overlaps
 from ..textutil import Sentence, normalize_pattern, words
 
 _BANGS = regex.compile(r"!(?:[!?¡1]*!)+|[!?]*!\?+!+[!?]*")
@@ -38,10 +38,4 @@ def find(text: str, sents: list[Sentence], acronyms: set[str]) -> list[Match]:
     for m in _BANGS.finditer(text):
         repl = "?" if "?" in m.group() and m.group().rstrip("!").endswith("?") else "!"
         found.append(Match("shouting", m.start(), m.end(), m.group(), repl))
-    found.sort(key=lambda m: m.start)
-    out: list[Match] = []
-    for m in found:
-        if out and m.start < out[-1].end:
-            continue
-        out.append(m)
-    return out
+    return drop_overlaps(found)
