@@ -57,8 +57,13 @@ def summary_rows() -> list[tuple[str, str, str, str]]:
     m = re.search(r"^\|\s*1000\s*\|\s*all\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|", lat, re.M)
     if m:
         p50, p99 = float(m.group(1)), float(m.group(2))
-        rows.append(("check p50 at 1,000 chars (in process)", "< 3 ms", f"{p50:.2f} ms", ok(p50 < 3)))
-        rows.append(("check p99 at 1,000 chars (in process)", "< 15 ms", f"{p99:.2f} ms", ok(p99 < 15)))
+        rows.append(("check p50 at 1,000 chars, cold: every cache emptied (in process)", "< 3 ms", f"{p50:.2f} ms", ok(p50 < 3)))
+        rows.append(("check p99 at 1,000 chars, cold (in process)", "< 15 ms", f"{p99:.2f} ms", ok(p99 < 15)))
+        t = re.search(r"^\|\s*(\d+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*$", lat.split("Typing:")[-1], re.M)
+        if "Typing:" in lat and t:
+            tp50, tp99 = float(t.group(2)), float(t.group(3))
+            rows.append(("check p50 while typing a 1,000-char draft (in process)", "< 3 ms", f"{tp50:.2f} ms", ok(tp50 < 3)))
+            rows.append(("check p99 while typing a 1,000-char draft (in process)", "< 15 ms", f"{tp99:.2f} ms", ok(tp99 < 15)))
     else:
         rows.append(("check latency at 1,000 chars", "p50 < 3 ms, p99 < 15 ms", "no result", ok(None)))
 

@@ -224,3 +224,22 @@ def test_normalize_code():
     assert normalize_code("") is None
     with pytest.raises(ValueError):
         normalize_code("russian")
+
+
+def test_fast_ngram_extraction_equals_langdetects():
+    import glob
+    import os
+
+    from replycoach.language import _profiles, extract_ngrams
+    p = _profiles(0)
+    data = os.path.join(os.path.dirname(os.path.dirname(__file__)), "rules", "reply-guidelines", "lang")
+    texts = ["Hello WORLD, ÇA va? ș ț “quoted” — 123 😀 Ελληνικά ΚΕΦΑΛΑΙΑ", "  ", "A", "ABC def GHI"]
+    for path in glob.glob(os.path.join(data, "*.yaml")):
+        with open(path, encoding="utf-8") as fh:
+            texts += [line for line in fh.read().splitlines() if len(line) > 20][:200]
+    assert len(texts) > 500
+    for text in texts:
+        detector = p.factory.create()
+        detector.append(text)
+        detector.cleaning_text()
+        assert extract_ngrams(detector.text, p.gain) == detector._extract_ngrams(), text

@@ -38,6 +38,7 @@ from functools import lru_cache
 
 import regex
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+from langdetect.utils.ngram import NGram
 
 CORE = ("en", "ru", "af", "el", "et")
 
@@ -191,7 +192,7 @@ class _Profiles:
         detector = self.factory.create()
         detector.append(text)
         detector.cleaning_text()
-        return detector._extract_ngrams()  # langdetect 1.0.9 is pinned
+        return extract_ngrams(detector.text, self.gain)
 
     def loglik(self, grams: list[str]) -> list[float]:
         scores = [0.0] * len(self.langs)
@@ -201,6 +202,45 @@ class _Profiles:
                 for i, g in _PAIR.iter_unpack(entry):
                     scores[i] += count * g
         return scores
+
+
+_NGRAM_CHAR: dict[str, str] = {}
+
+
+def extract_ngrams(text: str, known) -> list[str]:
+    """langdetect 1.0.9's Detector._extract_ngrams (pinned), with its
+    per-character normalisation cached: the same n-grams, several times
+    faster (tests/test_language.py compares the two)."""
+    result: list[str] = []
+    grams = " "
+    capital = False
+    for raw in text:
+        ch = _NGRAM_CHAR.get(raw)
+        if ch is None:
+            ch = _NGRAM_CHAR[raw] = NGram.normalize(raw)
+        last = grams[-1]
+        if last == " ":
+            grams = " "
+            capital = False
+            if ch == " ":
+                continue
+        elif len(grams) >= 3:
+            grams = grams[1:]
+        grams += ch
+        if ch.isupper():
+            if last.isupper():
+                capital = True
+        else:
+            capital = False
+        if capital:
+            continue
+        for n in (1, 2, 3):
+            if len(grams) < n:
+                break
+            w = grams[-n:]
+            if w != " " and w in known:
+                result.append(w)
+    return result
 
 
 _PAIR = struct.Struct("<Bf")   # (language index, log gain) packed: 5 bytes an entry
