@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 
 import pytest
+
+from .live_server import LiveServer
 import requests
 
 from replycoach.api.languagetool import lt_rule_id
@@ -19,47 +17,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST = {"Host": "127.0.0.1:8765"}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A real `replycoach serve` on a free loopback port."""
-    home = tmp_path_factory.mktemp("lt-home")
-    port = free_port()
-    env = {**os.environ, "REPLYCOACH_HOME": str(home)}
-    env.pop("REPLYCOACH_PACKS_PATH", None)
-    log = open(home / "serve.log", "w+b")
-    proc = subprocess.Popen([sys.executable, "-c", "import sys; from replycoach.cli import main; sys.exit(main())",
-                             "serve", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
+    live = LiveServer(str(tmp_path_factory.mktemp("lt-home")), args=("--no-reload",), timeout=90)
     try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"server exited: {log.read().decode(errors='replace')[-2000:]}")
-            try:
-                if requests.get(url + "/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except requests.ConnectionError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("server did not answer /api/v1/health in 90 s")
-            time.sleep(0.1)
-        yield url
+        yield live.url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        live.stop()
 
 
 @pytest.fixture(scope="module")

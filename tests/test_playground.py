@@ -6,23 +6,19 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from .live_server import LiveServer, wait_until
+
 from .conftest import ROOT
 
 CORE = {"en", "ru", "af", "el", "et"}
 SCREENSHOTS = Path(ROOT) / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("REPLYCOACH_CHROMIUM", "/usr/bin/chromium")
-REPLYCOACH = Path(sys.executable).with_name("replycoach")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 
@@ -62,12 +58,6 @@ def test_a_scenario_checked_as_the_page_does_behaves_like_its_example(client):
 
 # -- the real server in real Chromium ---------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, timeout: float = 5.0):
     with urllib.request.urlopen(url, timeout=timeout) as resp:
         return json.loads(resp.read().decode("utf-8"))
@@ -79,48 +69,13 @@ def _post(url: str, body: dict):
         return json.loads(resp.read().decode("utf-8"))
 
 
-class _Server:
-    def __init__(self, home: str, packs_path: str, reload: bool):
-        self.home = home
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = open(os.path.join(home, "server.log"), "w+")
-        env = dict(os.environ, REPLYCOACH_HOME=home, REPLYCOACH_PACKS_PATH=packs_path)
-        cmd = [str(REPLYCOACH), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        if not reload:
-            cmd.append("--no-reload")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-
-    def wait(self):
-        deadline = time.monotonic() + 120
-        while True:
-            if self.proc.poll() is not None:
-                self.log.seek(0)
-                pytest.fail(f"replycoach serve exited with {self.proc.returncode}:\n{self.log.read()[-3000:]}")
-            try:
-                if _get(self.url + "/api/v1/health", 2).get("status") == "ok":
-                    return self
-            except (OSError, ValueError):
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("replycoach serve did not answer within 120 s")
-            time.sleep(0.2)
-
-    def stop(self):
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(5)
-        self.log.close()
+def _Server(home: str, packs_path: str, reload: bool) -> LiveServer:
+    return LiveServer(home, {"REPLYCOACH_PACKS_PATH": packs_path}, () if reload else ("--no-reload",), timeout=120)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    if not REPLYCOACH.exists():
-        pytest.fail(f"{REPLYCOACH} is missing: install the project (make test does)")
-    srv = _Server(str(tmp_path_factory.mktemp("pg-home")), f"{ROOT}/rules/examples", reload=False).wait()
+    srv = _Server(str(tmp_path_factory.mktemp("pg-home")), f"{ROOT}/rules/examples", reload=False)
     _post(srv.url + "/api/v1/check", {"text": "Warm-up."})
     yield srv
     srv.stop()
@@ -263,21 +218,14 @@ def test_presentation_mode_uses_large_type(page):
 def hot_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("team-packs")
     shutil.copytree(f"{ROOT}/rules/examples/hotel-chain", root / "hotel-chain")
-    srv = _Server(str(tmp_path_factory.mktemp("hot-home")), str(root), reload=True).wait()
+    srv = _Server(str(tmp_path_factory.mktemp("hot-home")), str(root), reload=True)
     srv.pack_dir = root / "hotel-chain"
     yield srv
     srv.stop()
 
 
 def _wait_for(fn, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fn()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up waiting for {what}")
-        time.sleep(0.3)
+    return wait_until(fn, timeout, what, interval=0.3)
 
 
 @pytest.mark.browser

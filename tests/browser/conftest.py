@@ -9,10 +9,6 @@ import http.server
 import json
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -22,18 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from ..live_server import LiveServer, free_port  # noqa: F401 (test_ui imports free_port from here)
+
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("REPLYCOACH_CHROMIUM", "/usr/bin/chromium")
-REPLYCOACH = Path(sys.executable).with_name("replycoach")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def http_json(url: str, body: dict | None = None, timeout: float = 10.0):
@@ -78,47 +69,14 @@ def start_server(home: str, env: dict | None = None):
     """Starts `replycoach serve` on a free port with REPLYCOACH_HOME=home and
     `env` added to the environment (e.g. REPLYCOACH_PACKS_PATH); returns
     (Server, stop). Fails the test when it does not come up."""
-    if not REPLYCOACH.exists():
-        pytest.fail(f"{REPLYCOACH} is missing: install the project (make test does)")
-    port = free_port()
-    log = open(os.path.join(home, "server.log"), "w+")
-    proc = subprocess.Popen(
-        [str(REPLYCOACH), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=dict(os.environ, **(env or {}), REPLYCOACH_HOME=home), stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-    def stop():
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(5)
-        log.close()
-
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180  # packs, dictionaries and models load first
+    live = LiveServer(home, env)  # packs, dictionaries and models load first
     try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"replycoach serve exited with {proc.returncode}:\n{log.read()[-3000:]}")
-            try:
-                if http_json(url + "/api/v1/health", timeout=2).get("status") == "ok":
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("replycoach serve did not answer /api/v1/health within 180 s")
-            time.sleep(0.2)
-        server = Server(url, home)
+        server = Server(live.url, home)
         server.check("Warm-up.")  # first check loads packs and models; keep it out of test timings
     except BaseException:
-        stop()
+        live.stop()
         raise
-    return server, stop
+    return server, live.stop
 
 
 @pytest.fixture(scope="session")

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import time
 
 import pytest
 
-from .conftest import EXTENSION, REPLYCOACH
+from .conftest import EXTENSION
+from ..live_server import REPLYCOACH, wait_until
 from .helpers import layer, type_draft, wait_state
 from .test_sites import SITES
 
@@ -32,17 +32,6 @@ def msg(key: str, *subs: str) -> str:
     for sub in subs:
         text = re.sub(r"\$[A-Z]+\$", sub, text, count=1)
     return text
-
-
-def wait_until(predicate, timeout: float = 15.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 # --- pack problems ---------------------------------------------------------
