@@ -146,6 +146,7 @@ def _suggestions(rule: Rule, pack: Pack, match, a: Analysis, facts: Facts, value
 def build(firings: list[Firing], ruleset_rules: dict, packs: dict[str, Pack], facts: Facts,
           a: Analysis, req: CheckRequest, disabled: set[str]) -> list[Warning]:
     values_by_pack = {pid: template_values(req, a, p) for pid, p in packs.items()}
+    rules_by_key = {f"{p.id}/{r.id}#{r.clause}": r for p in packs.values() for r in p.rules}
     out: list[Warning] = []
     seen: set[tuple] = set()
     for f in firings:
@@ -155,7 +156,9 @@ def build(firings: list[Firing], ruleset_rules: dict, packs: dict[str, Pack], fa
         pack = packs[compiled.pack]
         if compiled.rule_id in disabled or f"{pack.id}/{compiled.rule_id}" in disabled:
             continue
-        rule = next(r for r in pack.rules if f"{pack.id}/{r.id}#{r.clause}" == f.key)
+        rule = rules_by_key.get(f.key)
+        if rule is None:
+            continue
         match = None
         if f.hit is not None:
             hit_pack, match = facts.matches[f.hit]

@@ -137,15 +137,6 @@ class PackSet:
     stale: set[str] = field(default_factory=set)   # pack ids kept from an earlier load
     generation: int = 0
 
-    def rule_of(self, key: str):
-        pack_id, rest = key.split("/", 1)
-        rule_id, clause = rest.rsplit("#", 1)
-        pack = self.packs[pack_id]
-        for r in pack.rules:
-            if r.id == rule_id and r.clause == int(clause):
-                return pack, r
-        raise KeyError(key)
-
 
 class SnapshotView:
     """Registry-shaped wrapper around one PackSet (for a Checker)."""
