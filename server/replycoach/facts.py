@@ -11,7 +11,7 @@ from .detectors import private_data, punctuation, shouting
 from .matching import Match, WordIndex, drop_overlaps
 from .packs.model import Pack
 from .request import CheckRequest
-from .textutil import Normalized, Sentence, normalize, sentence_index, sentences, words
+from .textutil import Normalized, Sentence, normalize, sentence_index, words
 
 # Lists that describe something other than the draft itself.
 NOT_DRAFT_LISTS = {"negative_review", "stopwords", "acronyms"}
