@@ -243,3 +243,31 @@ def test_fast_ngram_extraction_equals_langdetects():
         detector.append(text)
         detector.cleaning_text()
         assert extract_ngrams(detector.text, p.gain) == detector._extract_ngrams(), text
+
+
+def test_per_word_scores_equal_whole_text_scores(det):
+    # Scoring caches each word's share; the sum must be langdetect's score
+    # of the whole text (n-grams never cross a space).
+    from replycoach.language import _profiles, _strip_latin, clean
+    from replycoach.packs.registry import PackRegistry
+
+    from .conftest import ROOT
+    p = _profiles(0)
+    texts = ["Thank you, Anna! We are SO sorry — Wi-Fi was down. café naïve https://x.example a@b.example",
+             "Спасибо, Анна! Мы исправили Wi-Fi.", "Ευχαριστούμε πολύ, Άννα", "Aitäh, Anna!", "Việt Nam"]
+    pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
+    texts += [ex.request["text"] for lang in pack.langs.values() for ex in lang.examples]
+    assert len(texts) > 500
+    for text in texts:
+        words = clean(text).split()
+        if not words:
+            continue
+        whole = " ".join(words)
+        grams = p.ngrams(whole)
+        got = det._loglik(p, words)
+        if not grams:
+            assert got is None, text
+            continue
+        want = p.loglik(grams)
+        assert got is not None and all(abs(a - b) < 1e-6 * max(1.0, abs(b)) for a, b in zip(got, want)), text
+    assert _strip_latin(["Спасибо", "Wi"]) and not _strip_latin(["Thank", "вам"])

@@ -59,28 +59,36 @@ def test_catastrophic_regex_times_out_instead_of_hanging():
     assert time.perf_counter() - started < 5
 
 
-def test_word_index_shortcut_finds_exactly_what_a_full_scan_finds():
-    # The index only skips work: on every example text of the built-in pack,
-    # every list must give the same hits as scanning each pattern everywhere.
-    from replycoach.matching import Match, WordIndex, drop_overlaps
+def _full_scan(plist, norm, text):
+    from replycoach.matching import Match, drop_overlaps
+    full = []
+    for pat in plist.patterns:
+        for m in pat.compiled.finditer(norm.text):
+            if m.end() > m.start():
+                s, e = norm.span(m.start(), m.end())
+                full.append(Match(plist.name, s, e, text[s:e], pat.replace))
+    return drop_overlaps(full)
+
+
+def test_matcher_finds_exactly_what_a_full_scan_finds():
+    # The word index only skips work: on every example text of the built-in
+    # pack (and those texts glued together, so common first words exceed the
+    # per-pattern try limit), every list must give the hits of scanning each
+    # pattern everywhere.
+    from replycoach.matching import Matcher, WordIndex
     from replycoach.packs.registry import PackRegistry
 
     from .conftest import ROOT
     pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
-    texts = [ex.request["text"] for lang in pack.langs.values() for ex in lang.examples]
-    assert texts
-    for text in texts:
-        norm = normalize(text)
-        index = WordIndex(norm.text)
-        for lang in pack.langs.values():
+    for lang in pack.langs.values():
+        texts = [ex.request["text"] for ex in lang.examples]
+        texts += [" ".join(texts[i:i + 12]) for i in range(0, len(texts), 12)]
+        matcher = Matcher(list(lang.lists.values()))
+        for text in texts:
+            norm = normalize(text)
+            found = matcher.find(norm, text, WordIndex(norm.text))
             for plist in lang.lists.values():
-                full = []
-                for pat in plist.patterns:
-                    for m in pat.compiled.finditer(norm.text):
-                        if m.end() > m.start():
-                            s, e = norm.span(m.start(), m.end())
-                            full.append(Match(plist.name, s, e, text[s:e], pat.replace))
-                assert plist.find(norm, text, index) == drop_overlaps(full), (plist.name, text)
+                assert found.get(plist.name, []) == _full_scan(plist, norm, text), (plist.name, text)
 
 
 def test_pattern_anchor_and_required_words():
@@ -100,3 +108,24 @@ def test_regex_entries_get_a_required_first_word_when_they_start_with_one():
     assert compile_pattern(r"re:\bf[*@#u]ck").required == (("f", False),)
     assert compile_pattern(r"re:(?:a|b)?c").required is None
     assert compile_pattern(r"re:\d+ stars").required is None
+
+
+def test_cached_chunks_give_what_a_fresh_matcher_gives_while_typing():
+    # The extension re-checks the draft as it grows and is edited; results
+    # cached per sentence must equal matching the whole text afresh.
+    from replycoach.matching import Matcher, WordIndex
+    from replycoach.packs.registry import PackRegistry
+
+    from .conftest import ROOT
+    pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
+    for lang in pack.langs.values():
+        lists = list(lang.lists.values())
+        warm = Matcher(lists)
+        draft = " ".join(ex.request["text"] for ex in lang.examples[:30])
+        edits = [draft[:end] for end in range(1, len(draft) + 1, 17)]
+        edits += [draft[:k] + "x" + draft[k:] for k in range(0, len(draft), 97)]   # edits in the middle
+        for text in edits:
+            norm = normalize(text)
+            got = warm.find(norm, text, WordIndex(norm.text))
+            want = Matcher(lists).find(norm, text, WordIndex(norm.text))
+            assert got == want, text

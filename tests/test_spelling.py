@@ -215,7 +215,7 @@ def test_suggestion_budget_and_background(monkeypatch):
     # the next check has a fresh budget; cached words cost nothing
     found = sc.check("We recieve the accomodation.", "en")
     assert [m.suggestions for m in found] == [("receive",), ("accommodation",)]
-    # no edit-1 candidate: hunspell's own suggest runs in the background
+    # no quick candidate: two slips ("recomendd") are searched in the background
     first = sc.check("We recomendd it.", "en")
     assert words(first) == ["recomendd"] and first[0].suggestions == ()
     sc.wait_background()
@@ -242,3 +242,98 @@ def test_threads_get_consistent_results(sc):
     for t in threads:
         t.join()
     assert errors == []
+
+
+# ---- memory: compact dictionaries, one handle per language, unloading ----
+
+COMPACT_LANGS = ["en", "en_GB", "ru", "af", "el", "et"]
+
+
+@pytest.fixture(scope="module")
+def compact_sc(tmp_path_factory):
+    sc = SpellChecker(cache_dir=str(tmp_path_factory.mktemp("dicts")))
+    sc.preload(COMPACT_LANGS)
+    sc.wait_compact(120)
+    return sc
+
+
+@pytest.mark.parametrize("lang", COMPACT_LANGS)
+def test_compact_dictionary_accepts_the_same_words(sc, compact_sc, lang):
+    # dictpack rewrites the files; the verdicts must not change. Sampled:
+    # every 7th word in four casings, plus an inserted and a dropped letter.
+    import random
+    orig, comp = sc._get(lang), compact_sc._get(lang)
+    assert comp.handle.ptr and comp.handle.replaced_by is None
+    with open(orig.dic, "rb") as fh:
+        raw = fh.read().split(b"\n")[1::7]
+    rnd = random.Random(lang)
+    diffs = []
+    for line in raw:
+        w = line.split(b"\t")[0].split(b"/")[0].strip().decode(orig.handle.encoding, "replace")
+        if not w:
+            continue
+        i = rnd.randrange(len(w) + 1)
+        for t in (w, w.upper(), w.capitalize(), w.lower(), w[:i] + rnd.choice(orig.alphabet or "e") + w[i:],
+                  w[:i] + w[i + 1:]):
+            if orig.handle.spell(t) != comp.handle.spell(t):
+                diffs.append(t)
+    assert diffs == []
+
+
+def test_compact_dictionaries_are_used_and_smaller(compact_sc):
+    el = compact_sc._get("el")
+    assert el.handle is not None and "replycoach" not in el.dic  # original path kept for TRY
+    # the handle now serving was loaded from the cache folder
+    from replycoach import dictpack
+    aff, dic = dictpack.cached(el.aff, el.dic, compact_sc.cache_dir)
+    assert dic != el.dic
+    import os
+    assert os.path.getsize(dic) < os.path.getsize(el.dic) / 4
+
+
+def test_compact_checks_like_the_original(compact_sc):
+    for lang in LANGS:
+        assert compact_sc.check(CORRECT[lang], lang) == []
+    (m,) = compact_sc.check("Σας ευχαριστουμε.", "el")
+    assert m.suggestions[0] == "ευχαριστούμε"
+
+
+def test_region_codes_share_one_dictionary(compact_sc):
+    assert compact_sc._get("en") is compact_sc._get("en-US") is compact_sc._get("en_us")
+
+
+def test_background_suggest_uses_the_one_handle():
+    sc = SpellChecker()
+    sc.check("We recomendd it.", "en")
+    sc.wait_background()
+    L = sc._get("en")
+    assert not hasattr(L, "bg_handle")
+    assert sc.check("We recomendd it.", "en")[0].suggestions[0] == "recommend"
+
+
+def test_idle_dictionary_is_unloaded_and_reloads(monkeypatch):
+    import time as _time
+    sc = SpellChecker(idle_unload_s=60)
+    now = [_time.monotonic()]
+    monkeypatch.setattr("replycoach.spelling.time.monotonic", lambda: now[0])
+    sc._next_sweep = now[0]
+    sc.preload(["en", "af"])
+    assert sc.loaded() == ["af", "en"]
+    old = sc._get("af").handle
+    now[0] += 61
+    sc.check("We will recieve it.", "en")  # en used now; af idle for 61 s
+    assert "af" not in sc.loaded() and "en" in sc.loaded()
+    assert old.ptr is None and old.spell("dankie") is None  # a late caller gets no verdict, no crash
+    assert [m.word for m in sc.check("Baie dankei.", "af")] == ["dankei"]  # reloaded on use
+    assert "af" in sc.loaded()
+
+
+def test_a_half_typed_last_word_gets_no_background_search():
+    sc = SpellChecker()
+    found = sc.check("We recomendd", "en")        # the user may still be typing it
+    assert words(found) == ["recomendd"] and found[0].suggestions == ()
+    sc.wait_background()
+    assert sc.check("We recomendd", "en")[0].suggestions == ()
+    sc.check("We recomendd it.", "en")           # finished: now it is searched
+    sc.wait_background()
+    assert sc.check("We recomendd it.", "en")[0].suggestions[0] == "recommend"

@@ -11,7 +11,7 @@ from . import warnings as warnmod
 from .language import LanguageDetector, LanguageResult
 from .packs.registry import PackRegistry
 from .request import CheckRequest
-from .textutil import normalize, sentences, utf16_offsets, words
+from .textutil import normalize, sentences, utf16_offsets, word_count
 
 
 class Checker:
@@ -58,7 +58,7 @@ class Checker:
             if self.history is not None and self.history.enabled:
                 repeat = self.history.similar(text, names=names)
             sents = sentences(text)
-            analysis = factmod.Analysis(text, normalize(text), sents, len(words(text)), lang,
+            analysis = factmod.Analysis(text, normalize(text), sents, word_count(text), lang,
                                         review_lang, req.now or self.clock(), repeat)
             f = factmod.build(packs, analysis, req, self.spell)
             firings = packset.ruleset.evaluate(f.contexts, f.hits)

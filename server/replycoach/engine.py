@@ -64,6 +64,9 @@ class Ruleset:
 
     def __init__(self, rules: list[CompiledRule]):
         self.rules = {r.key: r for r in rules}
+        # Hits of other lists match no rule (their counts are on the context
+        # fact): asserting them would only cost time.
+        self.hit_lists = frozenset(r.for_each for r in rules if r.for_each)
         self.name = f"replycoach_{next(_names)}"
         self._results: dict[str, list[Firing]] = {}
         self._sids = itertools.count(1)
@@ -106,7 +109,8 @@ class Ruleset:
             for i, ctx in enumerate(contexts):
                 facts.append({**ctx, "kind": "ctx", "sid": sid, "id": f"{sid}c{i}"})
             for i, hit in enumerate(hits):
-                facts.append({**hit, "kind": "hit", "hid": i, "sid": sid, "id": f"{sid}h{i}"})
+                if hit["list"] in self.hit_lists:
+                    facts.append({**hit, "kind": "hit", "hid": i, "sid": sid, "id": f"{sid}h{i}"})
             try:
                 if facts:
                     try:

@@ -8,10 +8,10 @@ import regex
 from datetime import datetime
 
 from .detectors import private_data, punctuation, shouting
-from .matching import Match, WordIndex, drop_overlaps
+from .matching import Match, Matcher, WordIndex
 from .packs.model import Pack
 from .request import CheckRequest
-from .textutil import Normalized, Sentence, normalize, sentence_index, words
+from .textutil import Normalized, Sentence, normalize, sentence_index, word_count
 
 # Lists that describe something other than the draft itself.
 NOT_DRAFT_LISTS = {"negative_review", "stopwords", "acronyms"}
@@ -92,18 +92,9 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
     detector_cache: dict[tuple, list[Match]] = {}
     index = WordIndex(a.norm.text)
     for pack in packs:
-        lang = pack.langs.get(a.lang.code) if a.lang.code else None
         found: list[Match] = []
-        if lang:
-            for name, plist in lang.lists.items():
-                if name not in NOT_DRAFT_LISTS and name not in pack.all_languages_lists:
-                    found.extend(plist.find(a.norm, a.text, index))
-        for name in pack.all_languages_lists:
-            every: list[Match] = []
-            for other in pack.langs.values():
-                if name in other.lists:
-                    every.extend(other.lists[name].find(a.norm, a.text, index))
-            found.extend(drop_overlaps(every))
+        for hits in _matcher(pack, a.lang.code).find(a.norm, a.text, index).values():
+            found.extend(hits)
         acronyms = _list_words(pack, a.lang.code, "acronyms")
         key = ("shout", id(acronyms))
         if key not in detector_cache:
@@ -137,10 +128,37 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
     return facts
 
 
+def _matcher(pack: Pack, code: str | None) -> Matcher:
+    """All lists a draft in `code` is matched against, in one Matcher: the
+    language's own (not those describing the review) and the lists every
+    language shares, such as profanity. Built once per pack version."""
+    cache = pack.__dict__.setdefault("_matchers", {})
+    m = cache.get(code)
+    if m is None:
+        lists = []
+        lang = pack.langs.get(code) if code else None
+        if lang:
+            lists += [pl for name, pl in lang.lists.items()
+                      if name not in NOT_DRAFT_LISTS and name not in pack.all_languages_lists]
+        for name in pack.all_languages_lists:
+            lists += [other.lists[name] for other in pack.langs.values() if name in other.lists]
+        m = cache[code] = Matcher(lists)
+    return m
+
+
 def _is_profane(pack: Pack, word: str) -> bool:
-    norm = normalize(word)
-    return any(lang.lists["profanity"].find(norm, word)
-               for lang in pack.langs.values() if "profanity" in lang.lists)
+    cache = pack.__dict__.setdefault("_profane", {})
+    hit = cache.get(word)
+    if hit is None:
+        m = pack.__dict__.get("_profanity_matcher")
+        if m is None:
+            m = pack.__dict__["_profanity_matcher"] = Matcher(
+                [lang.lists["profanity"] for lang in pack.langs.values() if "profanity" in lang.lists])
+        hit = bool(m.find(normalize(word), word))
+        if len(cache) >= 4096:
+            cache.clear()
+        cache[word] = hit
+    return hit
 
 
 def _review_facts(pack: Pack, lang: str | None, draft_lang: str | None, text: str, stop: set[str]):
@@ -154,7 +172,7 @@ def _review_facts(pack: Pack, lang: str | None, draft_lang: str | None, text: st
         rnorm = normalize(text)
         negative = bool(language and "negative_review" in language.lists
                         and language.lists["negative_review"].find(rnorm, text))
-        hit = (negative, frozenset(_stems(rnorm.text, stop)), len(words(text)) >= DETAILED_REVIEW_WORDS)
+        hit = (negative, frozenset(_stems(rnorm.text, stop)), word_count(text) >= DETAILED_REVIEW_WORDS)
         if len(cache) >= 256:
             cache.clear()
         cache[key] = hit

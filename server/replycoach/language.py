@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import json
 import math
+import operator
+from array import array
 import struct
 import os
 import threading
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
+from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
 
@@ -139,10 +142,48 @@ def normalize_code(code: str | None) -> str | None:
 
 
 class _Profiles:
-    """langdetect's profiles, loaded once into our own DetectorFactory, plus a
-    sparse table of log-likelihood gains per n-gram (most entries are zero)."""
+    """langdetect's profiles as a sparse table of log-likelihood gains per
+    n-gram (most entries are zero), plus a DetectorFactory made on first use.
 
-    def __init__(self, seed: int):
+    The tables are built from langdetect's JSON files once per machine, in a
+    child process, and kept in the cache folder (marshal): parsing the JSON
+    left ~12 MB of fragmented heap behind that the process could not give
+    back. Without a writable cache folder they are built in process."""
+
+    def __init__(self, seed: int, cache_dir: str | None = "", share: _Profiles | None = None):
+        # cache_dir: "" the per-machine cache folder, None no cache file.
+        # share: a loaded _Profiles (another seed) whose tables to reuse.
+        self.seed = seed
+        self._factory = None
+        if share is not None:
+            self.langs, self.gain, self.scripts = share.langs, share.gain, share.scripts
+        else:
+            tables = self._from_cache(cache_dir) if cache_dir is not None else None
+            langs, gain, unigrams = tables or self._read_profiles()
+            self.langs: list[str] = langs
+            self.gain: dict[str, bytes] = gain
+            self.scripts = self._letter_scripts(unigrams)
+        self.index = {lang: i for i, lang in enumerate(self.langs)}
+
+    @property
+    def factory(self) -> DetectorFactory:
+        # langdetect's Detector is used only to clean text and extract
+        # n-grams (ngrams(): tests, benchmarks); it needs to know which
+        # n-grams exist.
+        factory = self._factory
+        if factory is None:
+            factory = DetectorFactory()
+            factory.set_seed(self.seed)      # Detectors it creates are reproducible too
+            factory.langlist = list(self.langs)
+            factory.word_lang_prob_map = self.gain
+            self._factory = factory
+        return factory
+
+    @staticmethod
+    def _read_profiles() -> tuple[list[str], dict[str, bytes], list[tuple[str, bytes]]]:
+        """(langs, gain, unigrams) from langdetect's JSON files. unigrams:
+        per language its letters and their probabilities (array "d" bytes),
+        in file order, for _letter_scripts."""
         # Profiles are read one at a time straight into packed bytes, not
         # through DetectorFactory.load_json_profile: its 55-float list per
         # n-gram cost ~90 MB of memory that fragmentation kept.
@@ -151,14 +192,15 @@ class _Profiles:
         names = sorted(n for n in os.listdir(PROFILES_DIRECTORY) if not n.startswith("."))
         base = math.log(_ALPHA)
         gain: dict[str, bytearray] = {}
-        self.langs: list[str] = []
-        mass: list[Counter] = []
+        langs: list[str] = []
+        unigrams: list[tuple[str, bytes]] = []
         for i, name in enumerate(names):
             with open(os.path.join(PROFILES_DIRECTORY, name), encoding="utf-8") as fh:
                 profile = json.load(fh)
-            self.langs.append(profile["name"])
+            langs.append(profile["name"])
             n_words = profile["n_words"]
-            letters = Counter()    # which scripts the language writes in
+            chars: list[str] = []
+            probs = array("d")
             for gram, count in profile["freq"].items():
                 size = len(gram)
                 if not 1 <= size <= 3 or not count:
@@ -171,22 +213,143 @@ class _Profiles:
                     buf = gain[gram] = bytearray()
                 buf += _PAIR.pack(i, math.log(_ALPHA + p) - base)
                 if size == 1:
-                    letters[_char_script(gram)] += p
-            mass.append(letters)
+                    chars.append(gram)
+                    probs.append(p)
+            unigrams.append(("".join(chars), probs.tobytes()))
             del profile
-        self.gain: dict[str, bytes] = {g: bytes(b) for g, b in gain.items()}
-        del gain
-        self.index = {lang: i for i, lang in enumerate(self.langs)}
-        self.scripts = [
-            frozenset(s for s, m in c.items() if m >= ELIGIBLE_SHARE * sum(c.values())) for c in mass
-        ]
-        # langdetect's Detector is used only to clean text and extract
-        # n-grams; it needs to know which n-grams exist.
-        factory = DetectorFactory()
-        factory.set_seed(seed)      # Detectors it creates are reproducible too
-        factory.langlist = list(self.langs)
-        factory.word_lang_prob_map = self.gain
-        self.factory = factory
+        # Equal entries (a rare n-gram of one language) share one bytes object.
+        same: dict[bytes, bytes] = {}
+        table: dict[str, bytes] = {}
+        for g, b in gain.items():
+            entry = bytes(b)
+            table[g] = same.setdefault(entry, entry)
+        return langs, table, unigrams
+
+    @staticmethod
+    def _letter_scripts(unigrams: list[tuple[str, bytes]]) -> list[frozenset]:
+        """Per language, the scripts it writes in (>= ELIGIBLE_SHARE of its
+        letters' probability mass). Computed here, not cached, so it follows
+        _char_script."""
+        scripts = []
+        for chars, probs in unigrams:
+            letters = Counter()
+            for ch, p in zip(chars, array("d", probs)):
+                letters[_char_script(ch)] += p
+            scripts.append(frozenset(s for s, m in letters.items()
+                                     if m >= ELIGIBLE_SHARE * sum(letters.values())))
+        return scripts
+
+    @staticmethod
+    def _cache_key() -> str:
+        """Changes with the table format, the Python version, langdetect's
+        version and its profile files (names, sizes, mtimes). Kept whole in
+        the file; its name has a checksum of it (not hashlib: loading
+        OpenSSL alone costs ~4 MB)."""
+        import sys
+        package = os.path.dirname(os.path.abspath(PROFILES_DIRECTORY))
+        version = [n for n in os.listdir(os.path.dirname(package))
+                   if n.startswith("langdetect-") and n.endswith((".dist-info", ".egg-info"))]
+        if not version:
+            try:
+                from importlib.metadata import version as dist_version
+                version = [dist_version("langdetect")]
+            except Exception:
+                version = ["?"]
+        files = []
+        for name in sorted(os.listdir(PROFILES_DIRECTORY)):
+            st = os.stat(os.path.join(PROFILES_DIRECTORY, name))
+            files.append((name, st.st_size, st.st_mtime_ns))
+        return repr((_CACHE_FORMAT, _ALPHA, _PAIR.format, sys.version_info[:2], sorted(version),
+                     package, files))
+
+    @classmethod
+    def _cache_path(cls, cache_dir: str) -> tuple[str, str]:
+        if not cache_dir:
+            from .config import _cache_dir
+            cache_dir = _cache_dir()
+        import zlib
+        key = cls._cache_key()
+        raw = key.encode("utf-8", "surrogateescape")
+        name = f"profiles-{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.marshal"
+        return os.path.join(cache_dir, "langdetect", name), key
+
+    @classmethod
+    def _from_cache(cls, cache_dir: str):
+        """(langs, gain, unigrams) from the cache file, made first by a child
+        process if missing; None if that fails (no writable folder...)."""
+        import marshal
+        try:
+            path, key = cls._cache_path(cache_dir)
+            for attempt in (0, 1):
+                try:
+                    with open(path, "rb") as fh:
+                        data = fh.read()
+                    tables = marshal.loads(data)
+                    del data
+                    if (isinstance(tables, tuple) and len(tables) == 5 and tables[:2] == (_CACHE_FORMAT, key)
+                            and isinstance(tables[3], dict) and len(tables[2]) == len(tables[4])):
+                        return tables[2:]
+                except (OSError, ValueError, EOFError, TypeError):
+                    pass
+                if attempt or not cls._build_in_child(os.path.dirname(path)):
+                    return None
+        except Exception:   # a cache problem must never cost language detection
+            return None
+        return None
+
+    @staticmethod
+    def _build_in_child(folder: str) -> bool:
+        """Writes the cache file from a child process, so this process never
+        parses the JSON (its heap stays compact)."""
+        import subprocess
+        import sys
+        os.makedirs(folder, exist_ok=True)
+        if not os.access(folder, os.W_OK) or not sys.executable:
+            return False
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        code = "import sys; from replycoach.language import _Profiles; _Profiles._write_cache(sys.argv[1])"
+        try:
+            done = subprocess.run([sys.executable, "-c", code, os.path.dirname(folder)], env=env,
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, timeout=_CACHE_BUILD_TIMEOUT)
+        except (OSError, subprocess.SubprocessError):
+            return False
+        return done.returncode == 0
+
+    @classmethod
+    def _write_cache(cls, cache_dir: str) -> str:
+        """Builds the tables and writes them atomically (runs in the child)."""
+        import marshal
+        import tempfile
+        import time
+        path, key = cls._cache_path(cache_dir)
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        data = marshal.dumps((_CACHE_FORMAT, key, *cls._read_profiles()))
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".profiles-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        # Files of other langdetect versions: kept a while, as other
+        # installs (venvs, worktrees) may share the folder.
+        for name in os.listdir(folder):
+            other = os.path.join(folder, name)
+            try:
+                if (name.startswith("profiles-") and name.endswith(".marshal") and other != path
+                        and time.time() - os.stat(other).st_mtime > _CACHE_STALE_S):
+                    os.unlink(other)
+            except OSError:
+                pass
+        return path
 
     def ngrams(self, text: str) -> list[str]:
         detector = self.factory.create()
@@ -244,6 +407,9 @@ def extract_ngrams(text: str, known) -> list[str]:
 
 
 _PAIR = struct.Struct("<Bf")   # (language index, log gain) packed: 5 bytes an entry
+_CACHE_FORMAT = 1               # of the profile cache file; bump when _read_profiles changes
+_CACHE_BUILD_TIMEOUT = 120.0    # s for the child process that writes it (~1 s)
+_CACHE_STALE_S = 30 * 86400     # other versions' cache files are removed after this
 _PROFILES: dict[int, _Profiles] = {}
 _PROFILES_LOCK = threading.Lock()
 
@@ -251,7 +417,8 @@ _PROFILES_LOCK = threading.Lock()
 def _profiles(seed: int) -> _Profiles:
     with _PROFILES_LOCK:
         if seed not in _PROFILES:
-            _PROFILES[seed] = _Profiles(seed)
+            # The tables do not depend on the seed: share them.
+            _PROFILES[seed] = _Profiles(seed, share=next(iter(_PROFILES.values()), None))
         return _PROFILES[seed]
 
 
@@ -262,13 +429,15 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = _URL.sub(" ", text)
     text = _MENTION.sub(" ", text)
-    out = []
-    for word in _WORD.findall(text):
-        word = _fix_lookalikes(word)
-        if len(word) > 1 and word.isupper():
-            word = word.lower()
-        out.append(word)
-    return " ".join(out)
+    return " ".join(map(_clean_word, _WORD.findall(text)))
+
+
+@lru_cache(maxsize=8192)
+def _clean_word(word: str) -> str:
+    word = _fix_lookalikes(word)
+    if len(word) > 1 and word.isupper():
+        word = word.lower()
+    return word
 
 
 def _fix_lookalikes(word: str) -> str:
@@ -308,6 +477,12 @@ def _script(word: str) -> str:
     return Counter(map(_char_script, word)).most_common(1)[0][0]
 
 
+@lru_cache(maxsize=8192)
+def _script_letters(word: str) -> tuple[str, int]:
+    """A word's script and how many letters it has (words recur)."""
+    return _script(word), len(_LETTER.findall(word))
+
+
 CACHE_SIZE = 512
 # Per-word log likelihood ratios of "the dictionary knows it" vs a language
 # without a dictionary: P(known | L) ~ 0.95 against ~0.3 by chance.
@@ -317,6 +492,28 @@ LEX_CAP = 20.0
 LEX_MAX_WORDS = 25
 _LEX_WORD = regex.compile(r"[\p{L}][\p{L}'’]+")
 SAMPLE_CHARS = 600
+WORD_SCORES_MAX = 16384   # cached per-word scores (float32: ~0.4 KB each)
+_NO_GRAMS = array("f")
+_LD_LATIN = regex.compile(r"[A-z]")
+# At or above U+0300, except the block "Latin Extended Additional".
+_LD_OTHER = regex.compile(r"[^\x00-\u02ff\u1e00-\u1eff]")
+
+
+def _strip_latin(words: list[str]) -> bool:
+    """langdetect's cleaning_text drops Latin letters from a text that is
+    mostly another script; the same decision, over all the words."""
+    text = "".join(words)
+    return len(_LD_LATIN.findall(text)) * 2 < len(_LD_OTHER.findall(text))
+
+
+def _langdetect_text(word: str, strip: bool) -> str:
+    """One word as langdetect's Detector.append and cleaning_text leave it."""
+    text = Detector.URL_RE.sub(" ", word)
+    text = Detector.MAIL_RE.sub(" ", text)
+    text = NGram.normalize_vi(text)
+    if strip:
+        text = "".join(ch for ch in text if ch < "A" or "z" < ch)
+    return text
 
 
 def _sample(text: str) -> str:
@@ -341,6 +538,7 @@ class LanguageDetector:
         self.candidates = frozenset(wanted)
         self._cache: OrderedDict = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._word_scores: dict[tuple, array] = {}
 
     def _load(self) -> _Profiles:
         # Profiles load lazily (~0.5 s) and once per process and seed, behind a lock.
@@ -447,9 +645,9 @@ class LanguageDetector:
         by_script: dict[str, list[str]] = {}
         letters: Counter = Counter()
         for w in clean(text).split():
-            s = _script(w)
+            s, n = _script_letters(w)
             by_script.setdefault(s, []).append(w)
-            letters[s] += len(_LETTER.findall(w))
+            letters[s] += n
         if sum(letters.values()) < MIN_LETTERS:
             return unknown
         script = _dominant(letters)
@@ -457,19 +655,44 @@ class LanguageDetector:
 
         p = self._load()
         eligible = [i for i, scripts in enumerate(p.scripts) if script in scripts]
-        grams = p.ngrams(scored) if eligible else []
-        if not grams:
+        loglik = self._loglik(p, by_script[script]) if eligible else None
+        if loglik is None:
             for rx, code in _SCRIPT_ONLY:
                 n = len(rx.findall(scored))
                 if n * 2 >= letters[script]:
                     return self._result(code, n / letters[script], "detected")
             return unknown
-        loglik = p.loglik(grams)
         if script == "Cyrillic":
             special = self._cyrillic(p, scored, loglik)
             if special:
                 return special
         return p, {i: loglik[i] / TEMPERATURE for i in eligible}
+
+    def _loglik(self, p: _Profiles, words: list[str]) -> list[float] | None:
+        """langdetect's log-likelihood of the words joined by spaces, or None
+        when no n-gram is known. Its n-grams never cross a space, so the sum
+        is taken per word and each word's share is cached: drafts reuse the
+        same words, and scoring is most of detection's time."""
+        strip = _strip_latin(words)
+        scores = [0.0] * len(p.langs)
+        found = False
+        last = len(words) - 1
+        cache = self._word_scores
+        for k, word in enumerate(words):
+            key = (word, k == last, strip)
+            vec = cache.get(key)
+            if vec is None:
+                text = _langdetect_text(word, strip) + ("" if k == last else " ")
+                grams = extract_ngrams(text, p.gain)
+                vec = array("f", p.loglik(grams)) if grams else _NO_GRAMS
+                with self._cache_lock:
+                    if len(cache) >= WORD_SCORES_MAX:
+                        cache.clear()
+                    cache[key] = vec
+            if vec is not _NO_GRAMS:
+                found = True
+                scores = list(map(operator.add, scores, vec))
+        return scores if found else None
 
     def _cyrillic(self, p: _Profiles, text: str, loglik: list[float]) -> LanguageResult | None:
         """Letters only one neighbour has. Penalties, not verdicts: a stray

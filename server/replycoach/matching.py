@@ -4,30 +4,138 @@ durable-rules folds case for ASCII only, so all text matching happens here;
 the engine only sees the resulting hit facts."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
+import threading
 
 import regex
+from re import _constants as _sre, _parser as _sre_parser
 
 from .textutil import Normalized, normalize_pattern
 
 REGEX_TIMEOUT_S = 0.05  # a shared pack must never hang the server
-MAX_STARTS = 6          # beyond this many anchor positions, scan the text once
-CONTEXT = 24            # characters around a chunk that can change its matches
-CACHE_MAX = 128         # cached chunks per phrase list (a few drafts being typed)
+# Compiled regexes are ~5 KB each and a pack has thousands, most of which a
+# given user's drafts never reach: compile on first use, keep the recent ones.
+COMPILED_MAX = 2048
+GUARDED_STARTS = 6
+CONTEXT = 64            # characters around a chunk that can change its matches
+CHUNK_CACHE_MAX = 512   # cached chunks per matcher (a few drafts being typed)
 _CHUNK_END = regex.compile(r"[.!?…]+[\"')\]»”]*\s+(?=\S)|\n[ \t]*\n\s*(?=\S)")
+WORD_CACHE_MAX = 20_000  # words whose candidate patterns a matcher remembers
 
 
 class PatternError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
 class Pattern:
-    source: str
-    compiled: regex.Pattern
-    replace: str | None = None
-    anchor: tuple | None = None    # ((word, exact), ...): every match starts with one of these
-    required: tuple | None = None  # (word, exact): a literal word every match contains
+    """One list entry: its regex source (compiled lazily), replacement and
+    the words that let the matcher skip it."""
+    __slots__ = ("source", "expr", "replace", "anchor", "required", "needs", "guarded", "checks", "second")
+
+    def __init__(self, source: str, expr: str, replace: str | None = None,
+                 anchor: tuple | None = None, required: tuple | None = None, needs: tuple = (),
+                 second: tuple | None = None):
+        self.source = source
+        # A regex timeout costs 1-6 us a call, more than most matches, so
+        # matching at a word runs untimed when backtracking cannot blow up:
+        # phrase syntax cannot nest repeats (but several wildcards in one
+        # word grow as length^stars), raw regexes are checked. Scans of the
+        # whole text are always timed.
+        self.guarded = (not _linear(expr)) if source.startswith("re:") else \
+            any(w.count("*") > 2 for w in source.split())
+        self.expr = expr
+        self.replace = replace
+        self.anchor = anchor        # ((word, exact), ...): every match starts with one of these
+        self.required = required    # ((word, exact), ...): every match contains one of these
+        self.needs = needs          # (((word, exact), ...), ...): and one of each of these
+        # The same, ready for the matcher: (whole words, word starts) per group.
+        groups = ((required,) if required else ()) + tuple(needs)
+        self.checks = tuple(_split_exact(g) for g in groups)
+        # The word right after the first one, as (whole words, word starts).
+        self.second = _split_exact(second) if second else None
+
+    @property
+    def compiled(self) -> regex.Pattern:
+        return _compiled(self.expr)
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.source!r})"
+
+
+def _linear(expr: str) -> bool:
+    """Can matching `expr` at one position take only linear time? Yes when
+    no repeat holds another repeat or an alternation, there are no
+    back-references, and at most one repeat of a class is unbounded (two
+    such can trade characters: O(n^2) and worse). Python's own parser reads
+    the pattern; what it cannot read counts as risky."""
+    try:
+        tree = _sre_parser.parse(expr)
+    except Exception:
+        return False
+    unbounded = [0]
+
+    def risky(seq, inside: bool) -> bool:
+        for op, av in seq:
+            if op in _REPEATS:
+                lo, hi, sub = av
+                many = hi > 1
+                if many and inside:
+                    return True
+                if hi == _sre.MAXREPEAT or hi > 16:
+                    single = len(sub) == 1 and sub[0][0] == _sre.LITERAL
+                    if not single:
+                        unbounded[0] += 1
+                        if unbounded[0] > 1:
+                            return True
+                if risky(sub, inside or many):
+                    return True
+            elif op == _sre.SUBPATTERN:
+                if risky(av[-1], inside):
+                    return True
+            elif op == _sre.BRANCH:
+                if inside or any(risky(b, inside) for b in av[1]):
+                    return True
+            elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+                if risky(av[1], inside):
+                    return True
+            elif op in (_sre.GROUPREF, _sre.GROUPREF_EXISTS) or op not in _PLAIN_OPS:
+                return True
+        return False
+    return not risky(tree, False)
+
+
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
+_PLAIN_OPS = _REPEATS | {_sre.SUBPATTERN, _sre.BRANCH, _sre.ASSERT, _sre.ASSERT_NOT, _sre.LITERAL,
+                         _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.AT, _sre.CATEGORY}
+
+
+def _split_exact(group: tuple) -> tuple[frozenset, tuple]:
+    return frozenset(w for w, exact in group if exact), tuple(w for w, exact in group if not exact)
+
+
+_COMPILED: OrderedDict[str, regex.Pattern] = OrderedDict()
+_COMPILED_LOCK = threading.Lock()
+
+
+def _compile(expr: str) -> regex.Pattern:
+    # Not regex's own cache: it would keep a second copy of every pattern.
+    return regex.compile(expr, regex.V1, cache_pattern=False)
+
+
+def _compiled(expr: str) -> regex.Pattern:
+    with _COMPILED_LOCK:
+        rx = _COMPILED.get(expr)
+        if rx is not None:
+            _COMPILED.move_to_end(expr)
+            return rx
+    rx = _compile(expr)   # outside the lock: other threads go on matching
+    with _COMPILED_LOCK:
+        _COMPILED[expr] = rx
+        while len(_COMPILED) > COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    return rx
 
 
 @dataclass(frozen=True)
@@ -84,7 +192,8 @@ def compile_pattern(entry) -> Pattern:
         src, replace = entry, None
     else:
         raise PatternError("an entry must be a non-empty string or {p: ..., replace: ...}")
-    anchor = required = None
+    anchor = required = second = None
+    needs: tuple = ()
     if src.startswith("re:"):
         expr = src[3:]
         first, exact_start = _first_words(expr, bounded=False)
@@ -92,16 +201,18 @@ def compile_pattern(entry) -> Pattern:
         expr = _phrase_to_regex(src)
         norm_src = normalize_pattern(src.strip())
         _, required = _literal_words(norm_src)
+        needs = _needs(norm_src)
+        second = _second_word(norm_src)
         first, exact_start = _first_words(norm_src, bounded=True)
     if first is not None and exact_start:
         anchor = first          # try the pattern only where these words start
     if required is None:
         required = first
     try:
-        compiled = regex.compile(expr, regex.V1)
+        _compile(expr)   # refuse a bad pattern at load time, with its line
     except regex.error as exc:
         raise PatternError(f"bad pattern {src!r}: {exc}") from None
-    return Pattern(src, compiled, replace, anchor, required)
+    return Pattern(src, expr, replace, anchor, required, needs, second if anchor else None)
 
 
 def _word_start(p: str, i: int) -> bool:
@@ -113,6 +224,107 @@ def _word_start(p: str, i: int) -> bool:
     if p[j] in "?*":
         j -= 1
     return j >= 1 and p[j] == ")" and p[j - 1].isspace()
+
+
+def _needs(p: str, start_ok: bool = True, end_ok: bool = True) -> tuple:
+    """What every match of phrase `p` contains, as a tuple of alternatives
+    ((word, exact), ...): one per literal word and one per group that is not
+    optional ("(fault|mistake|error)" needs one of its words). A matcher skips
+    the pattern unless each is present. Only words that stand at a word
+    start in every match count; unsure parts add nothing."""
+    alts = _split_top(p)
+    if len(alts) > 1:
+        group = _group_needs(alts, start_ok, end_ok)
+        return (group,) if group else ()
+    out: list[tuple] = []
+    i, n = 0, len(p)
+    while i < n:
+        c = p[i]
+        at_start = start_ok if i == 0 else _word_start(p, i)
+        if c == "(":
+            close = _close(p, i)
+            if close < 0:
+                break
+            after = p[close + 1:close + 2]
+            if after not in ("?", "*"):
+                group = _group_needs(_split_top(p[i + 1:close]), at_start,
+                                     (after == "" and end_ok) or after.isspace())
+                if group:
+                    out.append(group)
+            i = close + 1
+            continue
+        if c == "[":
+            j = p.find("]", i + 1)
+            if j < 0:
+                break
+            i = j + 1
+            continue
+        m = _TOKEN.match(p, i)
+        if not m:
+            i += 1
+            continue
+        word, rest = m.group(), p[m.end():m.end() + 1]
+        if at_start:
+            if rest == "?":
+                if len(word) > 1:
+                    out.append(((word[:-1], False),))
+            elif (rest == "" and end_ok) or rest.isspace():
+                out.append(((word, True),))
+            else:
+                out.append(((word, False),))
+        i = m.end()
+    return tuple(out)
+
+
+def _second_word(p: str) -> tuple | None:
+    """For a phrase that starts with a whole word and a space ("we value
+    ..."), the words that can follow it ((word, exact), ...), else None."""
+    m = _TOKEN.match(p)
+    if not m or not p[m.end():m.end() + 1].isspace():
+        return None
+    rest = p[m.end():].lstrip()
+    if rest.startswith("("):
+        close = _close(rest, 0)
+        after = rest[close + 1:close + 2] if close > 0 else "?"
+        if after in ("?", "*"):
+            return None
+        out = []
+        for alt in _split_top(rest[1:close]):
+            w = _first_token(alt, after == "" or after.isspace())
+            if w is None:
+                return None
+            out.append(w)
+        return tuple(dict.fromkeys(out))
+    first = _needs(rest)
+    m2 = _TOKEN.match(rest)
+    # Only when the phrase's next element is that word itself.
+    if not first or not m2 or m2.start() != 0 or len(first[0]) != 1 or \
+            not m2.group().startswith(first[0][0][0]):
+        return None
+    return first[0]
+
+
+def _first_token(p: str, end_ok: bool) -> tuple | None:
+    """(word, exact) that text matching `p` starts with, if `p` starts with
+    a literal word."""
+    m = _TOKEN.match(p)
+    if not m:
+        return None
+    word, rest = m.group(), p[m.end():m.end() + 1]
+    if rest == "?":
+        return (word[:-1], False) if len(word) > 1 else None
+    return (word, (rest == "" and end_ok) or rest.isspace())
+
+
+def _group_needs(alts: list[str], start_ok: bool, end_ok: bool) -> tuple | None:
+    """One word per alternative (its longest sure word), or None."""
+    words = []
+    for alt in alts:
+        single = [w[0] for w in _needs(alt, start_ok, end_ok) if len(w) == 1]
+        if not single:
+            return None
+        words.append(max(single, key=lambda w: len(w[0])))
+    return tuple(dict.fromkeys(words))
 
 
 def _literal_words(p: str) -> tuple[tuple | None, tuple | None]:
@@ -279,16 +491,28 @@ _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 
 
 class WordIndex:
-    """Where each word, and each word start, occurs in a normalised text.
-    A pattern whose required word is absent is skipped; one that starts with
-    a literal word is tried only where that word stands, not at every
-    position (this keeps thousands of patterns cheap)."""
+    """The words of one normalised text, built once per check and shared by
+    every list and pack: where each word starts, and which words and word
+    starts occur."""
 
     def __init__(self, text: str):
         self.text = text
-        self.words: dict[str, list[int]] = {}
-        self.prefixes: dict[str, list[int]] = {}
-        # Sentence-sized chunks: results are cached per chunk, so as a user
+        self.positions: dict[str, list[int]] = {}
+        self.after: dict[int, str] = {}    # word start -> the next word
+        self.starts: list[int] = []        # every word's start, in order
+        self.tokens: list[str] = []        # and the word
+        last = -1
+        for m in _TOKEN.finditer(text):
+            w, pos = m.group(), m.start()
+            self.positions.setdefault(w, []).append(pos)
+            self.starts.append(pos)
+            self.tokens.append(w)
+            if last >= 0:
+                self.after[last] = w
+            last = pos
+        self.words = self.positions.keys()
+        self._sorted: list[str] | None = None
+        # Sentence-sized chunks: matches are cached per chunk, so as a user
         # types only the chunk being edited is matched again.
         self.chunks: list[tuple[int, int]] = []
         start = 0
@@ -297,28 +521,201 @@ class WordIndex:
             start = m.end()
         if start < len(text) or not self.chunks:
             self.chunks.append((start, len(text)))
-        for m in _TOKEN.finditer(text):
-            w, pos = m.group(), m.start()
-            self.words.setdefault(w, []).append(pos)
-            for i in range(1, len(w) + 1):
-                self.prefixes.setdefault(w[:i], []).append(pos)
+
+    def has(self, word: str, exact: bool) -> bool:
+        if exact or word in self.words:
+            return word in self.words
+        if self._sorted is None:
+            self._sorted = sorted(self.words)
+        i = bisect_left(self._sorted, word)
+        return i < len(self._sorted) and self._sorted[i].startswith(word)
+
+    def followed_by(self, starts: list[int], second: tuple[frozenset, tuple]) -> list[int]:
+        exact, prefixes = second
+        after = self.after
+        return [p for p in starts
+                if (w := after.get(p)) is not None and (w in exact or (prefixes and w.startswith(prefixes)))]
 
     def may_match(self, pat: Pattern) -> bool:
-        if pat.required is None:
-            return True
-        return any(w in (self.words if exact else self.prefixes) for w, exact in pat.required)
+        words = self.words
+        for exact, starts in pat.checks:
+            if exact and not words.isdisjoint(exact):
+                continue
+            if starts and any(self.has(w, False) for w in starts):
+                continue
+            return False
+        return True
 
-    def starts(self, pat: Pattern) -> list[int] | None:
-        """Positions to try, or None to scan the whole text."""
-        if pat.anchor is None:
-            return None
-        if len(pat.anchor) == 1:
-            word, exact = pat.anchor[0]
-            return (self.words if exact else self.prefixes).get(word, [])
-        found: set[int] = set()
-        for word, exact in pat.anchor:
-            found.update((self.words if exact else self.prefixes).get(word, ()))
-        return sorted(found)
+
+class Matcher:
+    """Many phrase lists matched in one pass over a text's words.
+
+    A pattern that starts with literal words is tried only where one of them
+    stands; one with no such start is scanned for, but only when its
+    required word occurs. Thousands of patterns cost a few dict look-ups per
+    word of the draft, not a regex per pattern."""
+
+    def __init__(self, lists: list[PhraseList]):
+        self._exact: dict[str, list[tuple]] = {}
+        self._prefix: dict[str, list[tuple]] = {}
+        self._scan_list: list[tuple] = []
+        order = 0
+        for plist in lists:
+            for pat in plist.patterns:
+                entry = (pat, plist.name, order)
+                order += 1
+                if pat.anchor is None:
+                    self._scan_list.append(entry)
+                    continue
+                for word, exact in pat.anchor:
+                    (self._exact if exact else self._prefix).setdefault(word, []).append(entry)
+        self._lengths = sorted({len(w) for w in self._prefix})
+        self._by_word: dict[str, tuple] = {}
+        self._chunks: dict[tuple, tuple] = {}
+        self._lock = threading.Lock()
+
+    def _entries(self, word: str) -> tuple:
+        """The patterns that may start at `word`; cached, as drafts reuse
+        the same few thousand words."""
+        hit = self._by_word.get(word)
+        if hit is None:
+            found = list(self._exact.get(word, ()))
+            for size in self._lengths:
+                if size > len(word):
+                    break
+                found += self._prefix.get(word[:size], ())
+            hit = tuple(found)
+            with self._lock:
+                if len(self._by_word) >= WORD_CACHE_MAX:
+                    self._by_word.clear()   # cheap bound; refills with current words
+                self._by_word[word] = hit
+        return hit
+
+    def find(self, norm: Normalized, original: str, index: WordIndex | None = None) -> dict[str, list[Match]]:
+        """Hits per list name, overlaps within a list dropped."""
+        index = index or WordIndex(norm.text)
+        text = norm.text
+        raw: list[tuple] = []
+        todo: list[tuple[int, int, tuple]] = []
+        for cs, ce in index.chunks:
+            # What a chunk matches depends on it and a little context
+            # (look-behinds, look-aheads, the start of the text).
+            key = (text[max(0, cs - CONTEXT):cs] if cs else "\0", text[cs:ce], text[ce:ce + CONTEXT])
+            hits = self._chunks.get(key)
+            if hits is None:
+                todo.append((cs, ce, key))
+            else:
+                raw.extend((cs + a, -cs - b, order, pat, name) for a, b, order, pat, name in hits)
+        if todo:
+            fresh, keep = self._match(text, index, todo)
+            with self._lock:
+                if len(self._chunks) + len(todo) > CHUNK_CACHE_MAX:
+                    self._chunks.clear()   # cheap bound; refills with what is typed now
+                for i, ((cs, ce, key), hits) in enumerate(zip(todo, fresh)):
+                    raw.extend(hits)
+                    if keep[i]:
+                        self._chunks[key] = tuple((a - cs, -b - cs, order, pat, name)
+                                                  for a, b, order, pat, name in hits)
+        # Longest first at each start, then pack order: the same winner for
+        # the same text every time.
+        raw.sort(key=lambda r: r[:3])
+        out: dict[str, list[Match]] = {}
+        ends: dict[str, int] = {}
+        for start, neg_end, _, pat, name in raw:
+            if start < ends.get(name, 0):
+                continue
+            ends[name] = -neg_end
+            s, e = norm.span(start, -neg_end)
+            out.setdefault(name, []).append(Match(name, s, e, original[s:e], pat.replace))
+        return out
+
+    def _match(self, text: str, index: WordIndex, todo: list[tuple[int, int, tuple]]):
+        """Hits starting in each of the `todo` chunks, as (start, -end,
+        order, pattern, list name), and whether each chunk's hits may be
+        cached: not when a hit runs more than CONTEXT characters past the
+        chunk (its key would not hold all it depends on), nor after a chunk
+        whose hit runs into it (a scan skips what overlaps a hit)."""
+        out: list[list[tuple]] = [[] for _ in todo]
+        firsts = [cs for cs, _, _ in todo]
+        every = len(todo) == len(index.chunks)
+        # Runs of consecutive new chunks: one scan each, not one per chunk.
+        runs: list[tuple[int, int]] = []
+        for cs, ce, _ in todo:
+            if runs and runs[-1][1] == cs:
+                runs[-1] = (runs[-1][0], ce)
+            else:
+                runs.append((cs, ce))
+
+        def chunk(pos: int) -> int:
+            i = bisect_right(firsts, pos) - 1
+            return i if i >= 0 and pos < todo[i][1] else -1
+
+        # Per pattern, the words of the new chunks it may start at (each
+        # distinct word looked up once, however often it occurs).
+        plan: dict[int, list] = {}
+        if every:
+            words = index.positions
+        else:
+            words = {}
+            for rs, re_ in runs:
+                lo, hi = bisect_left(index.starts, rs), bisect_left(index.starts, re_)
+                words.update(dict.fromkeys(index.tokens[lo:hi]))
+        for word in words:
+            for entry in self._entries(word):
+                at = plan.get(entry[2])
+                if at is None:
+                    plan[entry[2]] = [entry, word]
+                elif at[-1] != word:
+                    at.append(word)
+        positions = index.positions
+        for at in plan.values():
+            pat, name, order = at[0]
+            if not index.may_match(pat):
+                continue
+            if len(at) == 2:
+                starts = positions[at[1]]
+            else:
+                starts = sorted({p for w in at[1:] for p in positions[w]})
+            if pat.second is not None:
+                starts = index.followed_by(starts, pat.second)
+            if not every:
+                starts = [p for p in starts if chunk(p) >= 0]
+            if pat.guarded and len(starts) > GUARDED_STARTS:
+                # Each timed call costs 1-6 us: beyond a few places, scan.
+                self._scan(out, runs, chunk, pat, name, order, text)
+                continue
+            rx = pat.compiled
+            try:
+                for pos in starts:
+                    m = rx.match(text, pos, timeout=REGEX_TIMEOUT_S) if pat.guarded else rx.match(text, pos)
+                    if m and m.end() > m.start():
+                        out[chunk(pos)].append((m.start(), -m.end(), order, pat, name))
+            except TimeoutError:
+                continue  # a runaway pattern loses its hits, not the request
+        for pat, name, order in self._scan_list:
+            if index.may_match(pat):
+                self._scan(out, runs, chunk, pat, name, order, text)
+        keep = [True] * len(todo)
+        for i, (cs, ce, _) in enumerate(todo):
+            far = max((-h[1] for h in out[i]), default=0)
+            if far > ce:
+                keep[i] = far <= ce + CONTEXT
+                if i + 1 < len(todo) and todo[i + 1][0] == ce:
+                    keep[i + 1] = False
+        return out, keep
+
+    @staticmethod
+    def _scan(out: list, runs: list, chunk, pat: Pattern, name: str, order: int, text: str) -> None:
+        rx = pat.compiled
+        try:
+            for rs, re_ in runs:
+                for m in rx.finditer(text, rs, timeout=REGEX_TIMEOUT_S):
+                    if m.start() >= re_:
+                        break
+                    if m.end() > m.start():
+                        out[chunk(m.start())].append((m.start(), -m.end(), order, pat, name))
+        except TimeoutError:
+            pass  # a runaway pattern loses its hits, not the request
 
 
 class PhraseList:
@@ -326,30 +723,7 @@ class PhraseList:
         self.name = name
         self.patterns = patterns
         self._words: set[str] | None = None
-        # Buckets by required word, so one set intersection per list picks
-        # the few patterns worth trying on a text.
-        self._always: list[Pattern] = []
-        self._exact: dict[str, list[Pattern]] = {}
-        self._prefix: dict[str, list[Pattern]] = {}
-        self._order = {id(p): i for i, p in enumerate(patterns)}
-        self._cache: dict[tuple, tuple] = {}
-        for pat in patterns:
-            if pat.required is None:
-                self._always.append(pat)
-                continue
-            for word, exact in pat.required:
-                (self._exact if exact else self._prefix).setdefault(word, []).append(pat)
-
-    def candidates(self, index: WordIndex) -> list[Pattern]:
-        chosen = list(self._always)
-        seen = {id(p) for p in chosen}
-        for table, present in ((self._exact, index.words), (self._prefix, index.prefixes)):
-            for key in table.keys() & present.keys():
-                for pat in table[key]:
-                    if id(pat) not in seen:
-                        seen.add(id(pat))
-                        chosen.append(pat)
-        return chosen
+        self._matcher: Matcher | None = None
 
     def plain_words(self) -> set[str]:
         """The entries that are plain words, normalised (stop-word lists)."""
@@ -359,59 +733,22 @@ class PhraseList:
         return self._words
 
     def find(self, norm: Normalized, original: str, index: WordIndex | None = None) -> list[Match]:
-        index = index or WordIndex(norm.text)
-        text = norm.text
-        cands = None
-        found: list[Match] = []
-        for cs, ce in index.chunks:
-            # What a chunk matches depends on it and on a little context
-            # (look-behinds, the start of the text, look-aheads).
-            key = (text[max(0, cs - CONTEXT):cs] if cs else "\0", text[cs:ce], text[ce:ce + CONTEXT])
-            hits = self._cache.get(key)
-            if hits is None:
-                if cands is None:
-                    cands = self.candidates(index)
-                hits = self._scan(text, cs, ce, cands, index)
-                if len(self._cache) >= CACHE_MAX:
-                    self._cache.clear()  # cheap bound; refills with what is typed now
-                self._cache[key] = hits
-            for a, b, pi in hits:
-                s, e = norm.span(cs + a, cs + b)
-                found.append(Match(self.name, s, e, original[s:e], self.patterns[pi].replace))
-        return drop_overlaps(found)
-
-    def _scan(self, text: str, cs: int, ce: int, cands: list[Pattern], index: WordIndex) -> tuple:
-        """Matches starting in [cs, ce), as (start - cs, end - cs, pattern index)."""
-        endpos = min(len(text), ce + CONTEXT)
-        out = []
-        for pat in cands:
-            starts = index.starts(pat)
-            if starts is not None:
-                starts = [p for p in starts if cs <= p < ce]
-                if len(starts) > MAX_STARTS:
-                    starts = None  # a common first word: one scan is cheaper
-            try:
-                if starts is None:
-                    matches = pat.compiled.finditer(text, cs, endpos, timeout=REGEX_TIMEOUT_S)
-                else:
-                    matches = (m for pos in starts
-                               if (m := pat.compiled.match(text, pos, endpos, timeout=REGEX_TIMEOUT_S)))
-                for m in matches:
-                    if m.start() >= ce:
-                        break
-                    if m.end() > m.start():
-                        out.append((m.start() - cs, m.end() - cs, self._order[id(pat)]))
-            except TimeoutError:
-                continue  # a runaway pattern loses its hits, not the request
-        return tuple(out)
+        if self._matcher is None:
+            self._matcher = Matcher([self])
+        return self._matcher.find(norm, original, index).get(self.name, [])
 
 
-def clear_caches() -> None:
-    """Forget cached chunk results (benchmarks measure cold checks with it)."""
+def clear_caches(compiled: bool = False) -> None:
+    """Forget cached chunk results, and with `compiled` the compiled
+    patterns too (benchmarks measure new drafts with it)."""
     import gc
     for obj in gc.get_objects():
-        if isinstance(obj, PhraseList):
-            obj._cache.clear()
+        if isinstance(obj, Matcher):
+            with obj._lock:
+                obj._chunks.clear()
+    if compiled:
+        with _COMPILED_LOCK:
+            _COMPILED.clear()
 
 
 def drop_overlaps(matches: list[Match]) -> list[Match]:

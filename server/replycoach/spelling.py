@@ -13,10 +13,16 @@ Latency: ``Hunspell_suggest`` takes 20-100 ms a word, far over the budget of
 a whole check, so suggestions come from our own edit-distance-1 search
 (every candidate checked with the fast ``Hunspell_spell``, ranked by how
 people actually misspell), computed for the first few misspellings within a
-time budget and cached. Words with no edit-1 candidate (or beyond the budget)
-are handed to a background thread that runs hunspell's own suggest on a
-second handle and caches the result, so the next check of the draft (the
-extension re-checks as the user types) has them.
+time budget and cached. Words with no quick candidate are handed to a
+background thread that tries every edit-1 candidate and then two slips at
+once, and caches the result, so the next check of the draft (the extension
+re-checks as the user types) has them. It makes only short spell calls:
+hunspell's own suggest holds the dictionary for 10-120 ms, and a request in
+that language would wait for it; it runs only for an explicit suggest().
+
+Memory: dictionaries are loaded from compact copies that accept the same
+words (dictpack.py: el_GR 58 -> 9 MB, all six 131 -> 63 MB), and a language
+unused for ``idle_unload_s`` is unloaded (reloading takes < 0.1 s).
 """
 from __future__ import annotations
 
@@ -32,6 +38,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 import regex
+
+from . import dictpack
 
 __all__ = ["Misspelling", "SpellChecker"]
 
@@ -180,8 +188,10 @@ def _library():
 
 class _Handle:
     """One Hunspell instance. Hunspell is not thread-safe (the affix manager
-    keeps per-call state), so every call holds the lock; calls are
-    microseconds, except suggest, which only the background handle runs."""
+    keeps per-call state), so every call holds the lock. Spell calls take
+    microseconds; suggest 10-120 ms, so checks never call it (only an
+    explicit SpellChecker.suggest does). One handle per language: a second
+    one would double the dictionary's memory."""
 
     def __init__(self, libs, aff: str, dic: str):
         lib, self.fast = libs
@@ -193,6 +203,19 @@ class _Handle:
             raise OSError(f"hunspell could not load {dic}")
         raw = lib.Hunspell_get_dic_encoding(self.ptr) or b"UTF-8"
         self.encoding = _py_encoding(raw.decode("ascii", "replace"))
+        # set when closed: the handle now in use (swapped for the compact
+        # copy), or None (unloaded); a thread still holding this one asks it
+        self.replaced_by: _Handle | None = None
+
+    def close(self, replacement: "_Handle | None" = None) -> bool:
+        """Free the dictionary; False if it already was (unloaded)."""
+        with self.lock:
+            if not self.ptr:
+                return False
+            self.lib.Hunspell_destroy(self.ptr)
+            self.ptr = None
+            self.replaced_by = replacement
+            return True
 
     def spell(self, word: str) -> bool | None:
         """True/False, or None when the word can't be written in the
@@ -202,7 +225,10 @@ class _Handle:
         except UnicodeEncodeError:
             return None
         with self.lock:
-            return self.fast.Hunspell_spell(self.ptr, b) != 0
+            if self.ptr:
+                return self.fast.Hunspell_spell(self.ptr, b) != 0
+        nxt = self.replaced_by
+        return nxt.spell(word) if nxt is not None else None
 
     def suggest(self, word: str) -> list[str]:
         try:
@@ -211,6 +237,8 @@ class _Handle:
             return []
         lst = ctypes.POINTER(ctypes.c_char_p)()
         with self.lock:
+            if not self.ptr:
+                return []
             n = self.lib.Hunspell_suggest(self.ptr, ctypes.byref(lst), b)
             try:
                 return [lst[i].decode(self.encoding, "replace") for i in range(n)]
@@ -222,11 +250,12 @@ class _Handle:
 class _Lang:
     """A loaded language: spell handle, caches, alphabet for candidates."""
 
-    def __init__(self, lib, code: str, aff: str, dic: str):
+    def __init__(self, lib, code: str, aff: str, dic: str, cache_dir: str | None = None):
         self.code = code
         self.aff, self.dic = aff, dic
-        self.handle = _Handle(lib, aff, dic)
-        self.bg_handle: _Handle | None = None  # created by the worker, on demand
+        self.last_used = time.monotonic()
+        self.cached = dictpack.cached(aff, dic, cache_dir) if cache_dir else None
+        self.handle = _Handle(lib, *(self.cached or (aff, dic)))
         self.spelled: dict[str, bool | None] = {}
         self.suggested: dict[str, tuple[str, ...]] = {}
         self.pending: set[str] = set()
@@ -240,6 +269,30 @@ class _Lang:
         self._script_re = regex.compile(r"\p{Script=%s}" % self.script)
         self._script_ok: dict[str, bool] = {}
         self.good: set[str] = set()  # raw tokens that are correct in any context
+
+    def compact_later(self, cache_dir: str) -> threading.Thread | None:
+        """No compact copy yet: make it in the background (el_GR: ~10 s,
+        once per machine) and swap it in; until then the original serves."""
+        if self.cached or not cache_dir:
+            return None
+
+        def run():
+            try:
+                files = dictpack.compact(self.aff, self.dic, cache_dir)
+                if files == (self.aff, self.dic):
+                    return
+                new = _Handle(self.handle.libs, *files)
+                old = self.handle
+                if old.close(new):
+                    self.handle = new
+                else:
+                    new.close()  # unloaded meanwhile
+            except Exception:
+                pass  # the original stays in use
+
+        t = threading.Thread(target=run, name=f"spelling-compact-{self.code}", daemon=True)
+        t.start()
+        return t
 
     def in_script(self, ch: str) -> bool:
         r = self._script_ok.get(ch)
@@ -279,6 +332,21 @@ class _Lang:
         return r
 
 
+def _slips(lo: str) -> list[str]:
+    """One slip of the hand: a doubled letter undoubled or a letter doubled,
+    two neighbours swapped."""
+    out = []
+    for i, ch in enumerate(lo):
+        if i + 1 < len(lo):
+            if lo[i + 1] == ch:
+                out.append(lo[:i] + lo[i + 1:])
+            else:
+                out.append(lo[:i] + lo[i + 1] + ch + lo[i + 2:])
+        if ch.isalpha():
+            out.append(lo[:i] + ch + lo[i:])
+    return list(dict.fromkeys(out))
+
+
 def _case_like(word: str, cand: str) -> str:
     if word.isupper() and len(word) > 1:
         return cand.upper()
@@ -295,12 +363,17 @@ class SpellChecker:
         max_suggested: int = 5,
         suggest_budget_ms: float = 6.0,
         background_suggest: bool = True,
+        cache_dir: str | None = None,
+        idle_unload_s: float | None = None,
     ):
         """dict_dirs: folders holding <lang>_<REGION>.aff/.dic (default: the
         DICPATH environment variable, then the usual system folders).
         max_suggested / suggest_budget_ms: per check, edit-1 suggestions are
         computed for at most this many uncached misspellings and within this
-        time; the rest come from cache or, later, the background thread."""
+        time; the rest come from cache or, later, the background thread.
+        cache_dir: where compact copies of the dictionaries are kept (None:
+        load the originals). idle_unload_s: unload a language not used for
+        this long (None: never)."""
         if dict_dirs is None:
             env = [d for d in os.environ.get("DICPATH", "").split(os.pathsep) if d]
             dict_dirs = env + DEFAULT_DICT_DIRS
@@ -308,6 +381,10 @@ class SpellChecker:
         self.max_suggested = max_suggested
         self.suggest_budget = suggest_budget_ms / 1000.0
         self.background_suggest = background_suggest
+        self.cache_dir = cache_dir
+        self.idle_unload_s = idle_unload_s
+        self._next_sweep = time.monotonic() + (idle_unload_s or 0)
+        self._compacting: list[threading.Thread] = []
         self._langs: dict[str, _Lang | None] = {}
         self._load_lock = threading.Lock()
         self._queue: queue.Queue | None = None
@@ -360,8 +437,17 @@ class SpellChecker:
 
     def _get(self, lang: str) -> _Lang | None:
         key = (lang or "").lower()
-        if key in self._langs:
-            return self._langs[key]
+        L = self._langs.get(key, 0)
+        if L == 0:
+            L = self._load(key, lang)
+        if L is not None:
+            now = time.monotonic()
+            L.last_used = now
+            if self.idle_unload_s is not None and now >= self._next_sweep:
+                self._unload_idle(now)
+        return L
+
+    def _load(self, key: str, lang: str) -> _Lang | None:
         with self._load_lock:
             if key in self._langs:
                 return self._langs[key]
@@ -369,12 +455,45 @@ class SpellChecker:
             lib = _library()
             found = self._find(lang) if lib is not None and lang else None
             if found:
+                for other in self._langs.values():
+                    if other is not None and (other.aff, other.dic) == found:
+                        self._langs[key] = other  # en and en_US: one dictionary
+                        return other
                 try:
-                    loaded = _Lang(lib, key.replace("-", "_").split("_")[0], *found)
+                    loaded = _Lang(lib, key.replace("-", "_").split("_")[0], *found, cache_dir=self.cache_dir)
                 except Exception:
                     loaded = None  # unreadable dictionary: report unavailable
+                if loaded is not None and self.cache_dir:
+                    t = loaded.compact_later(self.cache_dir)
+                    if t is not None:
+                        self._compacting.append(t)
             self._langs[key] = loaded
             return loaded
+
+    def _unload_idle(self, now: float) -> None:
+        """Drop dictionaries nobody used for idle_unload_s: a user writing
+        English should not keep Greek resident. The next use reloads it."""
+        with self._load_lock:
+            self._next_sweep = now + max(1.0, self.idle_unload_s / 10)
+            idle = {id(L) for L in self._langs.values()
+                    if L is not None and now - L.last_used > self.idle_unload_s}
+            if not idle:
+                return
+            gone = []
+            for key in [k for k, L in self._langs.items() if L is not None and id(L) in idle]:
+                gone.append(self._langs.pop(key))
+        for L in {id(x): x for x in gone}.values():
+            L.handle.close()
+
+    def loaded(self) -> list[str]:
+        """Language keys with a dictionary in memory (for tests and stats)."""
+        return sorted(k for k, L in self._langs.items() if L is not None)
+
+    def wait_compact(self, timeout: float = 60.0) -> None:
+        """Block until compact copies being made are swapped in (benchmarks)."""
+        end = time.monotonic() + timeout
+        for t in list(self._compacting):
+            t.join(max(0.0, end - time.monotonic()))
 
     # ---- checking -----------------------------------------------------
 
@@ -414,7 +533,7 @@ class SpellChecker:
             out = [x for x in out if not self._variant_ok(base, x[2]) and not self._compound_ok(L, base, x[2])]
         if not out:
             return []
-        return self._with_suggestions(L, out)
+        return self._with_suggestions(L, out, typing_at=n)
 
     def _variant_ok(self, base: str, word: str) -> bool:
         """British "apologise", "colour": any regional dictionary will do."""
@@ -525,7 +644,8 @@ class SpellChecker:
 
     # ---- suggestions --------------------------------------------------
 
-    def _with_suggestions(self, L: _Lang, found: list[tuple[int, int, str]]) -> list[Misspelling]:
+    def _with_suggestions(self, L: _Lang, found: list[tuple[int, int, str]],
+                          typing_at: int = -1) -> list[Misspelling]:
         deadline = time.perf_counter() + self.suggest_budget
         computed = 0
         result = []
@@ -536,10 +656,13 @@ class SpellChecker:
                 if computed < self.max_suggested and time.perf_counter() < deadline:
                     computed += 1
                     sug = tuple(self._edit1(L, word, tier3=False)[:3])
-                    # cached even when empty, so the next check doesn't redo
-                    # the search; the background result replaces it
-                    self._store(L, word, sug)
-                    if not sug:
+                    if sug or e != typing_at:
+                        # cached even when empty, so the next check doesn't
+                        # redo the search; the background result replaces it
+                        self._store(L, word, sug)
+                    # A word that ends the text may be half typed ("accomm"):
+                    # the deeper search waits until it is finished.
+                    if not sug and e != typing_at:
                         self._queue_background(L, word)
                 else:
                     # over budget: a later check (the extension re-checks as
@@ -576,7 +699,7 @@ class SpellChecker:
         3. any other replacement, deletion, insertion, or a missing space.
         Tier 3 is tried only when tiers 1-2 found nothing, and not inside
         check() (tier3=False): with ~1,000 lookups for a long word it costs
-        5-10 ms; hunspell's suggest covers those words in the background."""
+        5-10 ms; the background thread covers those words."""
         lo = word.lower()
         n = len(lo)
         alpha = L.alphabet or "abcdefghijklmnopqrstuvwxyz"
@@ -640,6 +763,29 @@ class SpellChecker:
         run(t3)
         return good
 
+    def _background_suggest(self, L: _Lang, word: str) -> tuple[str, ...]:
+        """For a word with no quick fix, off the request path: every edit-1
+        candidate, then two slips at once (a doubled letter and a swapped or
+        undoubled one: "recomendd"). Only short spell calls: hunspell's own
+        suggest would hold the dictionary's lock for 10-120 ms, and a
+        request in that language would wait for it."""
+        found = self._edit1(L, word)
+        if found:
+            return tuple(found[:3])
+        lo = word.lower()
+        seen = {lo}
+        out: list[str] = []
+        for first in _slips(lo):
+            for cand in _slips(first):
+                if cand in seen:
+                    continue
+                seen.add(cand)
+                if L.handle.spell(_case_like(word, cand)) or L.handle.spell(cand):
+                    out.append(_case_like(word, cand))
+                    if len(out) >= 3:
+                        return tuple(out)
+        return tuple(out)
+
     def _full_suggest(self, L: _Lang, word: str, handle: _Handle) -> list[str]:
         out = []
         for c in handle.suggest(word):
@@ -672,13 +818,7 @@ class SpellChecker:
             try:
                 if L.suggested.get(word):
                     continue
-                # Only hunspell's suggest runs here: it is C code that releases
-                # the GIL, so request threads are not slowed down. Own handle:
-                # it runs 20-100 ms and must not hold the request threads' lock.
-                if L.bg_handle is None:
-                    L.bg_handle = _Handle(L.handle.libs, L.aff, L.dic)
-                sug = self._full_suggest(L, word, L.bg_handle)
-                self._store(L, word, tuple(sug[:3]))
+                self._store(L, word, self._background_suggest(L, word))
             except Exception:
                 pass
             finally:

@@ -116,13 +116,20 @@ def sentence_index(sents: list[Sentence], offset: int) -> int:
     return 0
 
 
+_ASTRAL = regex.compile("[\U00010000-\U0010FFFF]")   # two UTF-16 units each (emoji)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
 def words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
 def utf16_offsets(text: str):
     """Return a function mapping a code-point offset to a UTF-16 offset."""
-    if text.isascii() or all(ord(c) < 0x10000 for c in text):
+    if text.isascii() or not _ASTRAL.search(text):
         return lambda i: i
     acc = [0]
     for c in text:

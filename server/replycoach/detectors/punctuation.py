@@ -10,12 +10,29 @@ from ..textutil import Sentence
 _SPACE_BEFORE = regex.compile(r"(?<=\p{L}|\p{N}|[)\]»\"])[ \t]+([,.!?;:]+)(?![\p{N}])")
 _NO_SPACE_AFTER = regex.compile(r"(?<=\p{Ll}{2,}|\p{N}[)\]]?)([,;!?]|\.(?=\p{Lu}))(?=\p{L})")
 _DOUBLED = regex.compile(r"(?<![.])\.\.(?![.])|,{2,}|;{2,}|:{2,}|\?{2,}|(?:\?!){1,}\?+")
-_URLISH = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|\b[\w-]+\.(?:com|net|org|ru|ee|gr|za|co|io|eu|info)\b", regex.I)
+# Links, addresses and domains: their dots and colons are not punctuation.
+# Three scans, each run only when its cheap sign is in the text.
+_URL = regex.compile(r"(?:https?://|www\.)\S+", regex.I)
+_EMAIL = regex.compile(r"\S+@\S+\.\S+")
+_TLD = regex.compile(r"\.(?:com|net|org|ru|ee|gr|za|co|io|eu|info)\b", regex.I)
+_DOMAIN = regex.compile(r"\b[\w-]+\.(?:com|net|org|ru|ee|gr|za|co|io|eu|info)\b", regex.I)
+_LETTER = regex.compile(r"\p{L}")
+_LETTERS = regex.compile(r"\p{L}+")
+_ITEM_CHAR = regex.compile(r"[\p{N}a-zA-Z]")
+_ITEM_MARK = regex.compile(r"(^|\s)[\p{N}a-zA-Z]\)$")
 _PAIRS = (("(", ")"), ("[", "]"), ("«", "»"), ("„", "“"))
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _URLISH.finditer(text)]
+    spans = []
+    lower = text.lower()
+    if "http" in lower or "www." in lower:
+        spans += [(m.start(), m.end()) for m in _URL.finditer(text)]
+    if "@" in text:
+        spans += [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    if _TLD.search(text):
+        spans += [(m.start(), m.end()) for m in _DOMAIN.finditer(text)]
+    return spans
 
 
 def _inside(pos: int, spans) -> bool:
@@ -37,10 +54,10 @@ def find(text: str, sents: list[Sentence]) -> list[Match]:
     found.extend(_unbalanced(text))
     for s in sents:
         seg = text[s.start:s.end]
-        first = regex.search(r"\p{L}", seg)
+        first = _LETTER.search(seg)
         if not first or first.start() != 0 or _inside(s.start, skip):
             continue
-        word = regex.match(r"\p{L}+", seg).group()
+        word = _LETTERS.match(seg).group()
         # iPhone, eBay: a capital inside the word means a brand, not a slip.
         if word[0].islower() and not any(c.isupper() for c in word[1:]):
             found.append(Match("punctuation", s.start, s.start + 1, seg[0], seg[0].upper()))
@@ -59,12 +76,12 @@ def _unbalanced(text: str) -> list[Match]:
             elif ch == close:
                 if stack:
                     stack.pop()
-                elif not (open_ == "(" and i > 0 and regex.match(r"[\p{N}a-zA-Z]", text[i - 1]) and
-                          regex.search(r"(^|\s)[\p{N}a-zA-Z]\)$", text[max(0, i - 2):i + 1])):
+                elif not (open_ == "(" and i > 0 and _ITEM_CHAR.match(text[i - 1]) and
+                          _ITEM_MARK.search(text[max(0, i - 2):i + 1])):
                     # "1)" or "a)" starts a list item: not a stray bracket
                     out.append(Match("punctuation", i, i + 1, ch, None))
         out.extend(Match("punctuation", i, i + 1, open_, None) for i in stack)
-    quotes = [i for i, ch in enumerate(text) if ch == '"']
-    if len(quotes) % 2:
-        out.append(Match("punctuation", quotes[-1], quotes[-1] + 1, '"', None))
+    if text.count('"') % 2:
+        last = text.rfind('"')
+        out.append(Match("punctuation", last, last + 1, '"', None))
     return out
