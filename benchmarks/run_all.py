@@ -23,7 +23,7 @@ PY = sys.executable
 
 # name, script, full args, quick args, result file, time limit (s)
 BENCHMARKS = [
-    ("check_latency", "check_latency.py", [], ["--rounds", "60"], "check_latency.md", 900),
+    ("check_latency", "check_latency.py", [], ["--drafts", "30"], "check_latency.md", 900),
     ("langid_accuracy", "langid_accuracy.py", [], [], "langid.md", 900),
     ("spelling_latency", "spelling_latency.py", [], ["--warm", "200"], "spelling.md", 900),
     ("history_latency", "history_latency.py", [], ["--queries", "300"], "history.md", 900),
@@ -54,29 +54,29 @@ def ok(passed) -> str:
 def summary_rows() -> list[tuple[str, str, str, str]]:
     rows = []
     lat = read("check_latency.md")
-    m = re.search(r"^\|\s*1000\s*\|\s*all\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|", lat, re.M)
+    m = re.search(r"^\|\s*1,000\s*\|\s*all\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|", lat, re.M)
+    t = re.search(r"^\| ([\d,]+) made at 900-1,000 characters \| ([\d.]+) \| ([\d.]+) \|", lat, re.M)
+    if t:
+        tp50, tp99 = float(t.group(2)), float(t.group(3))
+        rows.append(("check p50 at 1,000 chars while typing (in process; the extension's pattern)", "< 3 ms",
+                     f"{tp50:.2f} ms", ok(tp50 < 3)))
+        rows.append(("check p99 at 1,000 chars while typing (in process)", "< 15 ms", f"{tp99:.2f} ms", ok(tp99 < 15)))
     if m:
         p50, p99 = float(m.group(1)), float(m.group(2))
-        rows.append(("check p50 at 1,000 chars, cold: every cache emptied (in process)", "< 3 ms", f"{p50:.2f} ms", ok(p50 < 3)))
-        rows.append(("check p99 at 1,000 chars, cold (in process)", "< 15 ms", f"{p99:.2f} ms", ok(p99 < 15)))
-        t = re.search(r"^\|\s*(\d+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)\s*\|\s*$", lat.split("Typing:")[-1], re.M)
-        if "Typing:" in lat and t:
-            tp50, tp99 = float(t.group(2)), float(t.group(3))
-            rows.append(("check p50 while typing a 1,000-char draft (in process)", "< 3 ms", f"{tp50:.2f} ms", ok(tp50 < 3)))
-            rows.append(("check p99 while typing a 1,000-char draft (in process)", "< 15 ms", f"{tp99:.2f} ms", ok(tp99 < 15)))
-    else:
+        rows.append(("check p50 at 1,000 chars, a new draft: nothing of it cached (in process)", "< 3 ms",
+                     f"{p50:.2f} ms", ok(p50 < 3)))
+        rows.append(("check p99 at 1,000 chars, a new draft (in process)", "< 15 ms", f"{p99:.2f} ms", ok(p99 < 15)))
+    if not (m or t):
         rows.append(("check latency at 1,000 chars", "p50 < 3 ms, p99 < 15 ms", "no result", ok(None)))
 
     http = read("http.md")
-    m = re.search(r"^\|\s*1,000\s*\|\s*([\d,]+)\s*\|\s*(\d+)\s*\|\s*([\d,]+)\s*\|\s*([\d.]+)\s*\|\s*([\d.]+)", http, re.M)
-    if m:
-        rps = num(m.group(3))
-        rows.append(("HTTP throughput, 1,000-char draft (2 cores, waitress)", ">= 500 req/s",
-                     f"{rps:.0f} req/s (p50 {m.group(4)} ms, p99 {m.group(5)} ms, {m.group(2)} errors)", ok(rps >= 500)))
-    m = re.search(r"^\|\s*100\s*\|\s*([\d,]+)\s*\|\s*(\d+)\s*\|\s*([\d,]+)\s*\|", http, re.M)
-    if m:
-        rps = num(m.group(3))
-        rows.append(("HTTP throughput, 100-char draft", ">= 500 req/s", f"{rps:.0f} req/s", ok(rps >= 500)))
+    for m in re.finditer(r"^\| (\d+) \| (typing 1,000-char drafts|whole 100-char drafts) \| ([\d,]+) \| (\d+) \| "
+                         r"([\d,]+) \| ([\d.]+) \| ([\d.]+) \|", http, re.M):
+        workers, label, rps = int(m.group(1)), m.group(2), num(m.group(5))
+        rows.append((f"HTTP throughput, {label}, {workers} worker{'s' if workers > 1 else ''} (2 cores shared "
+                     "with the client)", ">= 500 req/s",
+                     f"{rps:.0f} req/s (p50 {m.group(6)} ms, p99 {m.group(7)} ms, {m.group(4)} errors)",
+                     ok(rps >= 500)))
 
     mem = read("memory.md")
     m_end = re.search(r"^\| after all ([\d,]+) checks \| ([\d.]+) \|", mem, re.M)

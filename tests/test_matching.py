@@ -129,3 +129,22 @@ def test_cached_chunks_give_what_a_fresh_matcher_gives_while_typing():
             got = warm.find(norm, text, WordIndex(norm.text))
             want = Matcher(lists).find(norm, text, WordIndex(norm.text))
             assert got == want, text
+
+
+def test_only_patterns_that_cannot_backtrack_badly_run_untimed():
+    from replycoach.matching import _linear
+    for risky in [r"(a+)+$", r"(a|aa)*b", r"\w*\w*x", r"(\w+\s?)+$", r"\w+a\w+!", r"(\w)\1", r"\p{L}+x"]:
+        assert not _linear(risky), risky
+    for safe in [r"\bf[*@#u]ck\w*", r"\bap+ol+og\w*", r"(?<!x)\bfoo\b", r"\bwe (value|love) it\b"]:
+        assert _linear(safe), safe
+    assert compile_pattern(r"re:\bfoo(a+)+$").guarded
+    assert not compile_pattern("we value your (feedback|opinion)").guarded
+    assert compile_pattern("a*b*c*d").guarded     # four wildcards in one word
+
+
+def test_an_anchored_runaway_pattern_is_still_stopped():
+    plist = PhraseList("x", [compile_pattern(r"re:\bfoo(a+)+$")])
+    text = "foo" + "a" * 40 + "!"
+    started = time.perf_counter()
+    assert plist.find(normalize(text), text) == []
+    assert time.perf_counter() - started < 5

@@ -432,7 +432,7 @@ def clean(text: str) -> str:
     return " ".join(map(_clean_word, _WORD.findall(text)))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _clean_word(word: str) -> str:
     word = _fix_lookalikes(word)
     if len(word) > 1 and word.isupper():
@@ -477,7 +477,7 @@ def _script(word: str) -> str:
     return Counter(map(_char_script, word)).most_common(1)[0][0]
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _script_letters(word: str) -> tuple[str, int]:
     """A word's script and how many letters it has (words recur)."""
     return _script(word), len(_LETTER.findall(word))
@@ -492,7 +492,7 @@ LEX_CAP = 20.0
 LEX_MAX_WORDS = 25
 _LEX_WORD = regex.compile(r"[\p{L}][\p{L}'’]+")
 SAMPLE_CHARS = 600
-WORD_SCORES_MAX = 16384   # cached per-word scores (float32: ~0.4 KB each)
+WORD_SCORES_MAX = 8192    # cached per-word scores (float32: ~0.35 KB each)
 _NO_GRAMS = array("f")
 _LD_LATIN = regex.compile(r"[A-z]")
 # At or above U+0300, except the block "Latin Extended Additional".

@@ -22,7 +22,7 @@ GUARDED_STARTS = 6
 CONTEXT = 64            # characters around a chunk that can change its matches
 CHUNK_CACHE_MAX = 512   # cached chunks per matcher (a few drafts being typed)
 _CHUNK_END = regex.compile(r"[.!?…]+[\"')\]»”]*\s+(?=\S)|\n[ \t]*\n\s*(?=\S)")
-WORD_CACHE_MAX = 20_000  # words whose candidate patterns a matcher remembers
+WORD_CACHE_MAX = 4096    # words whose candidate patterns a matcher remembers
 
 
 class PatternError(ValueError):
@@ -32,7 +32,8 @@ class PatternError(ValueError):
 class Pattern:
     """One list entry: its regex source (compiled lazily), replacement and
     the words that let the matcher skip it."""
-    __slots__ = ("source", "expr", "replace", "anchor", "required", "needs", "guarded", "checks", "second")
+    __slots__ = ("source", "expr", "replace", "anchor", "required", "needs", "guarded", "checks", "second",
+                 "_rx")
 
     def __init__(self, source: str, expr: str, replace: str | None = None,
                  anchor: tuple | None = None, required: tuple | None = None, needs: tuple = (),
@@ -55,10 +56,11 @@ class Pattern:
         self.checks = tuple(_split_exact(g) for g in groups)
         # The word right after the first one, as (whole words, word starts).
         self.second = _split_exact(second) if second else None
+        self._rx: regex.Pattern | None = None   # set while in the compiled cache
 
     @property
     def compiled(self) -> regex.Pattern:
-        return _compiled(self.expr)
+        return self._rx or _compiled(self)
 
     def __repr__(self) -> str:
         return f"Pattern({self.source!r})"
@@ -115,7 +117,9 @@ def _split_exact(group: tuple) -> tuple[frozenset, tuple]:
     return frozenset(w for w, exact in group if exact), tuple(w for w, exact in group if not exact)
 
 
-_COMPILED: OrderedDict[str, regex.Pattern] = OrderedDict()
+# Patterns holding a compiled regex, oldest first. Not an LRU: a hit costs
+# nothing (the pattern keeps its regex); an evicted one is compiled again.
+_COMPILED: OrderedDict[int, Pattern] = OrderedDict()
 _COMPILED_LOCK = threading.Lock()
 
 
@@ -124,17 +128,13 @@ def _compile(expr: str) -> regex.Pattern:
     return regex.compile(expr, regex.V1, cache_pattern=False)
 
 
-def _compiled(expr: str) -> regex.Pattern:
+def _compiled(pat: Pattern) -> regex.Pattern:
+    rx = _compile(pat.expr)   # outside the lock: other threads go on matching
     with _COMPILED_LOCK:
-        rx = _COMPILED.get(expr)
-        if rx is not None:
-            _COMPILED.move_to_end(expr)
-            return rx
-    rx = _compile(expr)   # outside the lock: other threads go on matching
-    with _COMPILED_LOCK:
-        _COMPILED[expr] = rx
+        pat._rx = rx
+        _COMPILED[id(pat)] = pat
         while len(_COMPILED) > COMPILED_MAX:
-            _COMPILED.popitem(last=False)
+            _COMPILED.popitem(last=False)[1]._rx = None
     return rx
 
 
@@ -748,6 +748,8 @@ def clear_caches(compiled: bool = False) -> None:
                 obj._chunks.clear()
     if compiled:
         with _COMPILED_LOCK:
+            for pat in _COMPILED.values():
+                pat._rx = None
             _COMPILED.clear()
 
 

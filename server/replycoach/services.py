@@ -22,7 +22,10 @@ class Services:
 
 
 def build_services(config: Config) -> Services:
-    if config.preload if config.tune_malloc is None else config.tune_malloc:  # long-running, many threads
+    # malloc tuning suits a long-running server with many threads (preload
+    # marks one) unless the config says otherwise.
+    tune = config.preload if config.tune_malloc is None else config.tune_malloc
+    if tune:
         from . import memory
         memory.limit_arenas()
         memory.trim_periodically()

@@ -92,6 +92,7 @@ _VOWELS = set("aeiouyäöüõëêïîôûéèáàâíóúαεηιουωάέήί�
 _MAX_WORD = 48
 _CACHE_MAX = 20_000   # per language: the hot words of recent drafts
 _SUGGEST_CACHE_MAX = 20_000
+_IDLE_BEFORE_SEARCH_S = 0.05   # background searches run after this long without a check
 
 # Keyboard rows (QWERTY, ЙЦУКЕН, Greek) for "the finger slipped" replacements.
 _ROWS = [
@@ -381,6 +382,7 @@ class SpellChecker:
         self.max_suggested = max_suggested
         self.suggest_budget = suggest_budget_ms / 1000.0
         self.background_suggest = background_suggest
+        self._last_check = 0.0   # monotonic time of the latest check()
         self.cache_dir = cache_dir
         self.idle_unload_s = idle_unload_s
         self._next_sweep = time.monotonic() + (idle_unload_s or 0)
@@ -498,6 +500,7 @@ class SpellChecker:
     # ---- checking -----------------------------------------------------
 
     def check(self, text: str, lang: str, accept: Iterable[str] = ()) -> list[Misspelling]:
+        self._last_check = time.monotonic()
         try:
             L = self._get(lang)
         except Exception:
@@ -815,6 +818,10 @@ class SpellChecker:
         assert self._queue is not None
         while True:
             L, word = self._queue.get()
+            # A search is ~10-20 ms of Python holding the GIL: it waits for a
+            # pause in the checks, so requests never queue behind it.
+            while time.monotonic() - self._last_check < _IDLE_BEFORE_SEARCH_S:
+                time.sleep(_IDLE_BEFORE_SEARCH_S)
             try:
                 if L.suggested.get(word):
                     continue

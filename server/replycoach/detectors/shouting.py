@@ -13,7 +13,7 @@ _LETTERS = regex.compile(r"\p{L}")
 _TWO_CAPS = regex.compile(r"\p{Lu}[^\s\p{Lu}]*\p{Lu}")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)
 def _info(word: str) -> tuple[int, bool, str]:
     """(letters, all in capitals, normalised form) of a word; words recur."""
     letters = len(_LETTERS.findall(word))
