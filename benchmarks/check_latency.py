@@ -35,6 +35,7 @@ from replycoach.language import _sample  # noqa: E402
 from replycoach.matching import clear_caches  # noqa: E402
 from replycoach.request import parse_check  # noqa: E402
 from replycoach.services import build_services  # noqa: E402
+from report import write_result  # noqa: E402
 
 SIZES = (100, 1000, 5000)
 
@@ -123,11 +124,8 @@ def main() -> int:
               "| checks | p50 ms | p99 ms |", "|---|---:|---:|",
               f"| {len(late):,} made at 900-1,000 characters | {statistics.median(late):.2f} | {pct(late, 99):.2f} |",
               f"| {len(typing):,} made at any length | {statistics.median(typing):.2f} | {pct(typing, 99):.2f} |"]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write(text)
+    print("\n".join(lines))
+    write_result(args.out, lines)
     return 0
 
 

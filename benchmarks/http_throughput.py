@@ -25,6 +25,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 from load_test import free_port, pct, start_server, stop_server  # noqa: E402
+from report import write_result  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
@@ -139,9 +140,7 @@ def main() -> int:
              "| workers | requests | count | errors | req/s | p50 ms | p99 ms |", "|---|---|---|---|---|---|---|"]
     for workers, label, n, errors, rps, p50, p99 in rows:
         lines.append(f"| {workers} | {label} | {n:,} | {errors} | {rps:.0f} | {p50:.1f} | {p99:.1f} |")
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+    write_result(args.out, lines)
     print("\n".join(lines))
     return 0
 

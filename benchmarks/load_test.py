@@ -26,6 +26,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from report import write_result  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
 PY = sys.executable
@@ -273,9 +276,7 @@ def main() -> int:
         lines.append(f"| {t:.0f} | {d:,} | {r:.1f} |")
     if errors:
         lines += ["", "## First errors", ""] + [f"- `{e}`" for e in errors[:10]]
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+    write_result(args.out, lines)
     print("\n".join(lines[:20]))
     shutil.rmtree(work, ignore_errors=True)
     return 1 if errors else 0

@@ -32,6 +32,7 @@ import corpus  # noqa: E402
 from replycoach.config import Config  # noqa: E402
 from replycoach.request import parse_check  # noqa: E402
 from replycoach.services import build_services  # noqa: E402
+from report import write_result  # noqa: E402
 
 _WARM = """
 import os, sys
@@ -137,9 +138,7 @@ def main() -> int:
              "| checks | RSS MB | s |", "|---|---|---|"]
     for n, r, t in samples:
         lines.append(f"| {n:,} | {r:.1f} | {t:.0f} |")
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+    write_result(args.out, lines)
     print("\n".join(lines[:12]))
     return 0
 

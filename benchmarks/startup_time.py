@@ -16,6 +16,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from load_test import free_port, start_server, stop_server  # noqa: E402
+from report import write_result  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
@@ -43,9 +44,7 @@ def main() -> int:
              "run is cold).", "", "| mode | median s | min s | max s |", "|---|---|---|---|"]
     for label, med, lo, hi in rows:
         lines.append(f"| `replycoach serve` {label} | {med:.2f} | {lo:.2f} | {hi:.2f} |")
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
+    write_result(args.out, lines)
     print("\n".join(lines))
     return 0
 
