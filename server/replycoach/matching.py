@@ -522,13 +522,14 @@ class WordIndex:
         if start < len(text) or not self.chunks:
             self.chunks.append((start, len(text)))
 
-    def has(self, word: str, exact: bool) -> bool:
-        if exact or word in self.words:
-            return word in self.words
+    def has_start(self, prefix: str) -> bool:
+        """Does some word of the text start with `prefix`?"""
+        if prefix in self.words:
+            return True
         if self._sorted is None:
             self._sorted = sorted(self.words)
-        i = bisect_left(self._sorted, word)
-        return i < len(self._sorted) and self._sorted[i].startswith(word)
+        i = bisect_left(self._sorted, prefix)
+        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
     def followed_by(self, starts: list[int], second: tuple[frozenset, tuple]) -> list[int]:
         exact, prefixes = second
@@ -541,7 +542,7 @@ class WordIndex:
         for exact, starts in pat.checks:
             if exact and not words.isdisjoint(exact):
                 continue
-            if starts and any(self.has(w, False) for w in starts):
+            if starts and any(map(self.has_start, starts)):
                 continue
             return False
         return True
