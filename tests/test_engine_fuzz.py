@@ -167,3 +167,35 @@ def test_real_pack_engine_matches_reference(parts, rating, review, checker):
     rules = [(f"{_PACK.id}/{r.id}#{r.clause}", _PACK.id, _PACK.settings, r.when, r.for_each, r.where)
              for r in _PACK.rules]
     assert got == reference(rules, f.contexts, f.hits)
+
+
+_SWITCHING = r"""
+import sys, threading, time
+sys.setswitchinterval(1e-6)   # a thread switch between almost every bytecode
+sys.path.insert(0, sys.argv[1])
+from replycoach.engine import CompiledRule, Ruleset
+rules = [CompiledRule(f"r{i}", "p", f"R{i}", (), "l" if i % 2 else None, ()) for i in range(6)]
+sets = [Ruleset(rules) for _ in range(3)]   # a few reloads' worth of rulesets
+end, n = time.monotonic() + 4, 0
+while time.monotonic() < end:
+    hits = [{"pack": "p", "list": "l"} for _ in range(n % 5)]
+    got = sets[n % 3].evaluate([{"pack": "p"}], hits)
+    assert len(got) == 3 + 3 * len(hits), (n, got)
+    n += 1
+assert threading.active_count() == 1, threading.enumerate()
+print(n)
+"""
+
+
+def test_no_engine_thread_runs_beside_an_evaluation():
+    # durable's Host polls the engine from two timer threads of its own,
+    # outside our lock; with frequent thread switches that crashed the
+    # process (segfault) within a second. The engine must run only inside
+    # evaluate().
+    import os
+    import subprocess
+    import sys
+    server = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "server")
+    out = subprocess.run([sys.executable, "-c", _SWITCHING, server], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, (out.returncode, out.stderr[-2000:])
+    assert int(out.stdout) > 1000

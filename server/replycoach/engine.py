@@ -7,7 +7,8 @@ Workarounds for durable-rules 2.0.28, each on purpose:
   where nothing fired;
 - each evaluation is its own session with unique fact ids, deleted right
   after (the engine holds at most 1,024 live sessions);
-- one lock around every engine call (the engine is not thread-safe);
+- one lock around every engine call (the engine is not thread-safe), and no
+  background threads of durable's Host calling into it;
 - rulesets cannot be replaced, so a reload registers a new ruleset under a
   new name and swaps the reference.
 """
@@ -47,12 +48,23 @@ _host_lock = threading.Lock()
 _host = None
 
 
+class _Host(durable.Host):
+    """A Host without its background threads. durable.Host starts two
+    self-rearming timers that call into the engine every 0.2 s (pending
+    actions, timers) without our lock: one could run a rule action of a
+    session being evaluated, or of one being deleted, and with frequent
+    thread switches the process crashed (segfault). We use neither timers
+    nor queued actions: evaluate() runs every action itself."""
+
+    def _run(self):
+        pass
+
+
 def _shared_host():
-    # One Host per process: each Host starts a timer thread of its own.
     global _host
     with _host_lock:
         if _host is None:
-            _host = durable.Host()
+            _host = _Host()
         return _host
 
 
