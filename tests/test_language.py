@@ -271,3 +271,15 @@ def test_per_word_scores_equal_whole_text_scores(det):
         want = p.loglik(grams)
         assert got is not None and all(abs(a - b) < 1e-6 * max(1.0, abs(b)) for a, b in zip(got, want)), text
     assert _strip_latin(["Спасибо", "Wi"]) and not _strip_latin(["Thank", "вам"])
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Ευχαριστούμε πολύ για την κριτική σας!", "el"), ("ΕΥΧΑΡΙΣΤΟΥΜΕ", "el"),
+    ("소중한 리뷰 감사합니다. 다음에 또 방문해 주세요.", "ko"), ("ขอบคุณมากสำหรับรีวิวค่ะ", "th"),
+    ("תודה רבה על הביקורת", "he"), ("Thank you, Anna: 감사합니다 정말 감사합니다 또 오세요", "ko"),
+])
+def test_a_language_alone_in_its_script_is_named_by_it_whatever_the_prior(det, text, code):
+    # Their n-grams are not kept (no other language competes for the script).
+    for prior in (None, "en", "ru", code):
+        r = det.detect(text, prior=prior)
+        assert (r.code, r.confidence, r.source) == (code, 1.0, "detected")

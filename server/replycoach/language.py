@@ -217,10 +217,19 @@ class _Profiles:
                     probs.append(p)
             unigrams.append(("".join(chars), probs.tobytes()))
             del profile
+        # A language alone in its script (Greek, Korean, Thai, Hebrew...) is
+        # the only candidate for text in that script, so its n-grams never
+        # change a result: _score names it without scoring. Dropping the
+        # n-grams only it has halves the table (Korean alone has 23,000).
+        scripts = _Profiles._letter_scripts(unigrams)
+        alone = {i for i, own in enumerate(scripts) if len(own) == 1 and
+                 sum(1 for other in scripts if own & other) == 1}
         # Equal entries (a rare n-gram of one language) share one bytes object.
         same: dict[bytes, bytes] = {}
         table: dict[str, bytes] = {}
         for g, b in gain.items():
+            if all(i in alone for i, _ in _PAIR.iter_unpack(b)):
+                continue
             entry = bytes(b)
             table[g] = same.setdefault(entry, entry)
         return langs, table, unigrams
@@ -407,7 +416,7 @@ def extract_ngrams(text: str, known) -> list[str]:
 
 
 _PAIR = struct.Struct("<Bf")   # (language index, log gain) packed: 5 bytes an entry
-_CACHE_FORMAT = 1               # of the profile cache file; bump when _read_profiles changes
+_CACHE_FORMAT = 2               # of the profile cache file; bump when _read_profiles changes
 _CACHE_BUILD_TIMEOUT = 120.0    # s for the child process that writes it (~1 s)
 _CACHE_STALE_S = 30 * 86400     # other versions' cache files are removed after this
 _PROFILES: dict[int, _Profiles] = {}
@@ -655,6 +664,10 @@ class LanguageDetector:
 
         p = self._load()
         eligible = [i for i, scripts in enumerate(p.scripts) if script in scripts]
+        if len(eligible) == 1 and len(p.scripts[eligible[0]]) == 1:
+            # The only language of this script (its n-grams are not even
+            # kept): what scoring would say, with certainty.
+            return self._result(p.langs[eligible[0]], 1.0, "detected")
         loglik = self._loglik(p, by_script[script]) if eligible else None
         if loglik is None:
             for rx, code in _SCRIPT_ONLY:
