@@ -91,6 +91,35 @@ def test_matcher_finds_exactly_what_a_full_scan_finds():
                 assert found.get(plist.name, []) == _full_scan(plist, norm, text), (plist.name, text)
 
 
+def test_plain_word_phrases_match_without_a_regex_exactly_as_their_regex_would():
+    # Half of a pack's entries are plain words; they are matched by comparing
+    # the draft's words. Every separator and neighbour must give the regex's
+    # answer: \s+ is Unicode white space only, and a word glued to a letter,
+    # digit or mark is another word.
+    import random
+
+    import regex
+    from replycoach.matching import Matcher, WordIndex
+
+    phrases = ["we apologise", "thank you so much", "ευχαριστούμε πολύ", "спасибо за отзыв", "baie dankie", "tere"]
+    pats = [compile_pattern(p) for p in phrases]
+    assert all(p.forms for p in pats)
+    assert compile_pattern("apolog*").forms is None and compile_pattern("don't").forms is None
+    seps = [" ", "  ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "-", "", "\u200b", "_", ".", "\u0301", "1"]
+    rnd = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rnd.choice(seps) + w for p in rnd.sample(phrases, 3) for w in p.split()) + rnd.choice(seps)
+        norm = normalize(text)
+        index = WordIndex(norm.text)
+        for pat in pats:
+            rx = regex.compile(pat.expr, regex.V1)
+            want = [m.span() for m in rx.finditer(norm.text)]
+            got = [(pos, index.phrase_end(pos, pat.forms)) for pos in index.starts]
+            assert [g for g in got if g[1] > 0] == want, (text, pat.source)
+        found = Matcher([PhraseList("x", pats)]).find(norm, text, index).get("x", [])
+        assert found == _full_scan(PhraseList("x", pats), norm, text), text
+
+
 def test_pattern_anchor_and_required_words():
     p = compile_pattern("(we )?apologi[sz]e* for (the|any) inconvenience")
     assert p.anchor == (("we", False), ("apologi", False)) and p.required == (("inconvenience", True),)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
+import sys
 import threading
 
 import regex
@@ -33,11 +34,11 @@ class Pattern:
     """One list entry: its regex source (compiled lazily), replacement and
     the words that let the matcher skip it."""
     __slots__ = ("source", "expr", "replace", "anchor", "required", "needs", "guarded", "checks", "second",
-                 "_rx")
+                 "forms", "_rx")
 
     def __init__(self, source: str, expr: str, replace: str | None = None,
                  anchor: tuple | None = None, required: tuple | None = None, needs: tuple = (),
-                 second: tuple | None = None):
+                 second: tuple | None = None, forms: dict | None = None):
         self.source = source
         # A regex timeout costs 1-6 us a call, more than most matches, so
         # matching at a word runs untimed when backtracking cannot blow up:
@@ -48,14 +49,19 @@ class Pattern:
             any(w.count("*") > 2 for w in source.split())
         self.expr = expr
         self.replace = replace
-        self.anchor = anchor        # ((word, exact), ...): every match starts with one of these
-        self.required = required    # ((word, exact), ...): every match contains one of these
-        self.needs = needs          # (((word, exact), ...), ...): and one of each of these
+        self.anchor = _shared(anchor)        # ((word, exact), ...): every match starts with one of these
+        self.required = _shared(required)    # ((word, exact), ...): every match contains one of these
+        self.needs = _shared(needs)          # (((word, exact), ...), ...): and one of each of these
         # The same, ready for the matcher: (whole words, word starts) per group.
         groups = ((required,) if required else ()) + tuple(needs)
-        self.checks = tuple(_split_exact(g) for g in groups)
+        self.checks = _shared(tuple(_split_exact(g) for g in groups))
         # The word right after the first one, as (whole words, word starts).
         self.second = _split_exact(second) if second else None
+        # A phrase without wildcards ("(we )?apologi[sz]e for") as the word
+        # sequences it matches, by first word, in the order its regex tries
+        # them: matched by comparing the draft's words, with no regex (a
+        # compiled one is 3-10 KB, and most of a pack's entries are like this).
+        self.forms = forms
         self._rx: regex.Pattern | None = None   # set while in the compiled cache
 
     @property
@@ -113,8 +119,20 @@ _PLAIN_OPS = _REPEATS | {_sre.SUBPATTERN, _sre.BRANCH, _sre.ASSERT, _sre.ASSERT_
                          _sre.NOT_LITERAL, _sre.IN, _sre.ANY, _sre.AT, _sre.CATEGORY}
 
 
-def _split_exact(group: tuple) -> tuple[frozenset, tuple]:
-    return frozenset(w for w, exact in group if exact), tuple(w for w, exact in group if not exact)
+def _split_exact(group: tuple) -> tuple:
+    """(whole words, word starts): a tuple for a few words (a frozenset costs
+    216 bytes however small, and thousands of patterns have one), the same
+    objects shared between patterns."""
+    exact = tuple(w for w, exact in group if exact)
+    return _shared((frozenset(exact) if len(exact) > 8 else exact,
+                    tuple(w for w, exact in group if not exact)))
+
+
+_SHARED: dict = {}
+
+
+def _shared(value):
+    return _SHARED.setdefault(value, value)
 
 
 # Patterns holding a compiled regex, oldest first. Not an LRU: a hit costs
@@ -192,7 +210,7 @@ def compile_pattern(entry) -> Pattern:
         src, replace = entry, None
     else:
         raise PatternError("an entry must be a non-empty string or {p: ..., replace: ...}")
-    anchor = required = second = None
+    anchor = required = second = forms = None
     needs: tuple = ()
     if src.startswith("re:"):
         expr = src[3:]
@@ -204,6 +222,7 @@ def compile_pattern(entry) -> Pattern:
         needs = _needs(norm_src)
         second = _second_word(norm_src)
         first, exact_start = _first_words(norm_src, bounded=True)
+        forms = _word_forms(norm_src)
     if first is not None and exact_start:
         anchor = first          # try the pattern only where these words start
     if required is None:
@@ -212,7 +231,80 @@ def compile_pattern(entry) -> Pattern:
         _compile(expr)   # refuse a bad pattern at load time, with its line
     except regex.error as exc:
         raise PatternError(f"bad pattern {src!r}: {exc}") from None
-    return Pattern(src, expr, replace, anchor, required, needs, second if anchor else None)
+    return Pattern(src, expr, replace, anchor, required, needs, second if anchor else None,
+                   forms if anchor else None)
+
+
+FORMS_MAX = 256   # word sequences a phrase may expand to; beyond, its regex is used
+
+
+def _word_forms(p: str) -> dict[str, tuple[tuple[str, ...], ...]] | None:
+    """{first word: (word sequence, ...)} of every text phrase `p` (normalised)
+    matches, each sequence's words separated by white space, in the order
+    the regex would try them (alternatives left to right, an optional part
+    first taken): so the first sequence found at a place is the regex's
+    match there. None when `p` has a wildcard, would expand to more than
+    FORMS_MAX sequences, or to something other than whole words."""
+    texts = _expand(p, 0, top=True)
+    if texts is None:
+        return None
+    out: dict[str, list[tuple[str, ...]]] = {}
+    seen = set()
+    for t in texts[0]:
+        words = tuple(map(sys.intern, t.split(" ")))   # one copy of each word across patterns
+        # "x (a)? y" needs two white-space runs where "a" is left out: not a
+        # word sequence; nor are an empty form or punctuation inside a word.
+        if not all(_TOKEN.fullmatch(w) for w in words):
+            return None
+        if words not in seen:
+            seen.add(words)
+            out.setdefault(words[0], []).append(words)
+    return {w: tuple(seqs) for w, seqs in out.items()}
+
+
+def _expand(p: str, i: int, top: bool = False) -> tuple[list[str], int] | None:
+    """The texts of the alternatives from p[i] to the closing ")" (or the end
+    when `top`), and the index of that ")"; None when not expandable."""
+    options: list[str] = []
+    while True:
+        texts = [""]
+        while i < len(p) and p[i] not in "|)":
+            c = p[i]
+            if c == "(":
+                inner = _expand(p, i + 1)
+                if inner is None or inner[1] >= len(p):
+                    return None
+                alts, i = inner[0], inner[1] + 1
+            elif c == "[":
+                j = p.find("]", i + 1)
+                chars = p[i + 1:j] if j > 0 else ""
+                if not chars or "\\" in chars or "^" in chars or "-" in chars or "[" in chars:
+                    return None
+                alts, i = list(dict.fromkeys(chars)), j + 1
+            elif c in "*?]\\":
+                return None
+            elif c.isspace():
+                while i + 1 < len(p) and p[i + 1].isspace():
+                    i += 1
+                alts, i = [" "], i + 1
+            else:
+                alts, i = [c], i + 1
+            if i < len(p) and p[i] == "?":
+                if i + 1 < len(p) and p[i + 1] in "?+*{":
+                    return None   # lazy or other quantifiers: another order
+                alts, i = alts + [""], i + 1
+            texts = [t + a for t in texts for a in alts]
+            if len(texts) > FORMS_MAX:
+                return None
+        options += texts
+        if len(options) > FORMS_MAX:
+            return None
+        if i < len(p) and p[i] == "|":
+            i += 1
+            continue
+        if (i < len(p)) == top:   # a ")" at the top, or none in a group
+            return None
+        return options, i
 
 
 def _word_start(p: str, i: int) -> bool:
@@ -488,6 +580,9 @@ def _regex_first_words(p: str, _depth: int = 0, bounded: bool = True, _moves=Non
 
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+# What regex's \s matches (Unicode White_Space), for phrases matched word by word.
+_WS = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+                "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 class WordIndex:
@@ -530,6 +625,27 @@ class WordIndex:
             self._sorted = sorted(self.words)
         i = bisect_left(self._sorted, prefix)
         return i < len(self._sorted) and self._sorted[i].startswith(prefix)
+
+    def phrase_end(self, pos: int, forms: dict) -> int:
+        """Where the first of a phrase's word sequences (Pattern.forms) that
+        stands at `pos` ends, its words separated by white space only (what
+        the phrase's regex matches there), else -1."""
+        i = bisect_left(self.starts, pos)
+        tokens, starts, text = self.tokens, self.starts, self.text
+        if i >= len(tokens) or starts[i] != pos:
+            return -1
+        for words in forms.get(tokens[i], ()):
+            if i + len(words) > len(tokens):
+                continue
+            end = pos + len(words[0])
+            for j in range(1, len(words)):
+                k = i + j
+                if tokens[k] != words[j] or not _WS.issuperset(text[end:starts[k]]):
+                    break
+                end = starts[k] + len(words[j])
+            else:
+                return end
+        return -1
 
     def followed_by(self, starts: list[int], second: tuple[frozenset, tuple]) -> list[int]:
         exact, prefixes = second
@@ -684,6 +800,12 @@ class Matcher:
             if pat.guarded and len(starts) > GUARDED_STARTS:
                 # Each timed call costs 1-6 us: beyond a few places, scan.
                 self._scan(out, runs, chunk, pat, name, order, text)
+                continue
+            if pat.forms is not None:
+                for pos in starts:
+                    end = index.phrase_end(pos, pat.forms)
+                    if end > 0:
+                        out[chunk(pos)].append((pos, -end, order, pat, name))
                 continue
             rx = pat.compiled
             try:
