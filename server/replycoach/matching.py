@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
+from operator import itemgetter
 from dataclasses import dataclass
 import sys
 import threading
@@ -238,28 +239,70 @@ def compile_pattern(entry) -> Pattern:
 FORMS_MAX = 256   # word sequences a phrase may expand to; beyond, its regex is used
 
 
-def _word_forms(p: str) -> dict[str, tuple[tuple[str, ...], ...]] | None:
-    """{first word: (word sequence, ...)} of every text phrase `p` (normalised)
-    matches, each sequence's words separated by white space, in the order
-    the regex would try them (alternatives left to right, an optional part
-    first taken): so the first sequence found at a place is the regex's
-    match there. None when `p` has a wildcard, would expand to more than
-    FORMS_MAX sequences, or to something other than whole words."""
+def _word_forms(p: str) -> tuple | None:
+    """The texts phrase `p` (normalised) matches, as word sequences to
+    compare with the draft's words: ({first word: (rank, second word or
+    None, items, rank, ...)}, ((first word's prefix, rank, items), ...) for
+    those starting with a wildcard). items: the words (see _items), joined
+    by white space unless punctuation is written between them ("don't"); a
+    word may end in "*" (runs on through letters, "'" and "-"). Ranks follow
+    the order the regex tries them (alternatives left to right, an optional
+    part first taken), so the first sequence found at a place is the regex's
+    match there. None when `p` expands to more than FORMS_MAX texts, or to
+    something the items cannot say the regex's way (a wildcard inside a
+    word or before punctuation, two white-space runs in a row)."""
     texts = _expand(p, 0, top=True)
     if texts is None:
         return None
-    out: dict[str, list[tuple[str, ...]]] = {}
+    by_first: dict[str, list] = {}
+    wild: list = []
     seen = set()
     for t in texts[0]:
-        words = tuple(map(sys.intern, t.split(" ")))   # one copy of each word across patterns
-        # "x (a)? y" needs two white-space runs where "a" is left out: not a
-        # word sequence; nor are an empty form or punctuation inside a word.
-        if not all(_TOKEN.fullmatch(w) for w in words):
+        items = _items(t)
+        if items is None:
             return None
-        if words not in seen:
-            seen.add(words)
-            out.setdefault(words[0], []).append(words)
-    return {w: tuple(seqs) for w, seqs in out.items()}
+        if items in seen:
+            continue
+        seen.add(items)
+        rank = len(seen)
+        if items[0].endswith("*"):
+            wild.append((items[0][:-1], rank, items))
+        else:
+            # with the second word, so most forms are passed over at a glance
+            second = items[1] if len(items) > 1 and _TOKEN.match(items[1]) and not items[1].endswith("*") else None
+            by_first.setdefault(items[0], []).extend((rank, second, items))
+    return {w: tuple(v) for w, v in by_first.items()}, tuple(wild)
+
+
+_RANK = itemgetter(0)
+_WORD_START = regex.compile(r"[\p{L}\p{M}\p{N}]")
+_GAP = regex.compile(r"[^\p{L}\p{M}\p{N}*]+")
+
+
+def _items(t: str) -> tuple[str, ...] | None:
+    """The words of form text `t`; a word that follows punctuation instead
+    of white space carries it in front ("don't": "don", "'t")."""
+    items: list[str] = []
+    i, n, gap = 0, len(t), ""
+    while True:
+        m = _TOKEN.match(t, i)
+        if not m:
+            return None          # a gap where a word should be
+        word, i = m.group(), m.end()
+        if i < n and t[i] == "*":
+            word, i = word + "*", i + 1
+        items.append(sys.intern(gap + word))   # one copy of each word across patterns
+        if i == n:
+            return tuple(items)
+        g = _GAP.match(t, i)
+        if not g or g.end() == n:
+            return None          # "a*b", or a gap at the end
+        gap = g.group()
+        if gap == " ":
+            gap = ""
+        elif word.endswith("*") or any(c.isspace() for c in gap):
+            return None
+        i = g.end()
 
 
 def _expand(p: str, i: int, top: bool = False) -> tuple[list[str], int] | None:
@@ -278,10 +321,14 @@ def _expand(p: str, i: int, top: bool = False) -> tuple[list[str], int] | None:
             elif c == "[":
                 j = p.find("]", i + 1)
                 chars = p[i + 1:j] if j > 0 else ""
-                if not chars or "\\" in chars or "^" in chars or "-" in chars or "[" in chars:
+                if not chars or any(c in chars for c in "\\^-[*"):
                     return None
                 alts, i = list(dict.fromkeys(chars)), j + 1
-            elif c in "*?]\\":
+            elif c == "*":
+                if i + 1 < len(p) and p[i + 1] in "?*+{":
+                    return None
+                alts, i = ["*"], i + 1
+            elif c in "?]\\":
                 return None
             elif c.isspace():
                 while i + 1 < len(p) and p[i + 1].isspace():
@@ -626,26 +673,70 @@ class WordIndex:
         i = bisect_left(self._sorted, prefix)
         return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
-    def phrase_end(self, pos: int, forms: dict) -> int:
-        """Where the first of a phrase's word sequences (Pattern.forms) that
-        stands at `pos` ends, its words separated by white space only (what
-        the phrase's regex matches there), else -1."""
+    def phrase_end(self, pos: int, forms: tuple) -> int:
+        """Where the first of a phrase's forms (Pattern.forms) that stands
+        at `pos` ends (what the phrase's regex matches there), else -1."""
         i = bisect_left(self.starts, pos)
-        tokens, starts, text = self.tokens, self.starts, self.text
-        if i >= len(tokens) or starts[i] != pos:
+        if i >= len(self.starts) or self.starts[i] != pos:
             return -1
-        for words in forms.get(tokens[i], ()):
-            if i + len(words) > len(tokens):
-                continue
-            end = pos + len(words[0])
-            for j in range(1, len(words)):
-                k = i + j
-                if tokens[k] != words[j] or not _WS.issuperset(text[end:starts[k]]):
-                    break
-                end = starts[k] + len(words[j])
-            else:
-                return end
+        tokens = self.tokens
+        tok = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        by_first, wild = forms
+        cands = by_first.get(tok, ())
+        if wild:
+            more = [(rank, None, items) for prefix, rank, items in wild if tok.startswith(prefix)]
+            if more:
+                cands = [x for f in sorted((*zip(cands[::3], cands[1::3], cands[2::3]), *more),
+                                           key=_RANK) for x in f]
+        for k in range(1, len(cands), 3):
+            second = cands[k]
+            if second is None or second == nxt:
+                end = self._form_end(i, cands[k + 1])
+                if end >= 0:
+                    return end
         return -1
+
+    def _form_end(self, i: int, items: tuple[str, ...]) -> int:
+        text, tokens, starts = self.text, self.tokens, self.starts
+        n = len(text)
+        end = k = -1
+        for j, word in enumerate(items):
+            k = i if j == 0 else k + 1
+            if k >= len(tokens):
+                return -1
+            tok = tokens[k]
+            if j:
+                between = text[end:starts[k]]
+                if _WORD_START.match(word):
+                    if not between or not _WS.issuperset(between):
+                        return -1
+                else:   # punctuation between the words: exactly that
+                    gap = len(between)
+                    if word[:gap] != between:
+                        return -1
+                    word = word[gap:]
+            end = starts[k] + len(tok)
+            if word[-1] != "*":
+                if tok != word:
+                    return -1
+                continue
+            if not tok.startswith(word[:-1]):
+                return -1
+            # [\p{L}\p{M}\p{N}'-]*: on through "'" and "-" and the words they join
+            while True:
+                e = end
+                while e < n and text[e] in "'-":
+                    e += 1
+                if e == end:
+                    break
+                if k + 1 < len(tokens) and starts[k + 1] == e:
+                    k += 1
+                    end = e + len(tokens[k])
+                else:
+                    end = e
+                    break
+        return end
 
     def followed_by(self, starts: list[int], second: tuple[frozenset, tuple]) -> list[int]:
         exact, prefixes = second
@@ -801,18 +892,27 @@ class Matcher:
                 # Each timed call costs 1-6 us: beyond a few places, scan.
                 self._scan(out, runs, chunk, pat, name, order, text)
                 continue
+            # As a scan would: a place inside this pattern's previous hit
+            # ("apolog* for" running on through "apologise--...-apolog for")
+            # starts no other hit of it.
+            last = -1
             if pat.forms is not None:
                 for pos in starts:
-                    end = index.phrase_end(pos, pat.forms)
-                    if end > 0:
-                        out[chunk(pos)].append((pos, -end, order, pat, name))
+                    if pos >= last:
+                        end = index.phrase_end(pos, pat.forms)
+                        if end > 0:
+                            out[chunk(pos)].append((pos, -end, order, pat, name))
+                            last = end
                 continue
             rx = pat.compiled
             try:
                 for pos in starts:
+                    if pos < last:
+                        continue
                     m = rx.match(text, pos, timeout=REGEX_TIMEOUT_S) if pat.guarded else rx.match(text, pos)
                     if m and m.end() > m.start():
                         out[chunk(pos)].append((m.start(), -m.end(), order, pat, name))
+                        last = m.end()
             except TimeoutError:
                 continue  # a runaway pattern loses its hits, not the request
         for pat, name, order in self._scan_list:
