@@ -136,6 +136,39 @@ def test_phrases_match_without_a_regex_exactly_as_their_regex_would():
         assert found == _full_scan(PhraseList("x", pats), norm, text), text
 
 
+def test_a_regex_is_skipped_only_where_none_of_its_matches_can_begin():
+    # Pattern.lead: the first characters every match begins with, worked out
+    # from the regex; a place that begins otherwise is not tried. On every
+    # example text (and random ones), every match must begin with one.
+    import random
+
+    import regex
+    from replycoach.matching import WordIndex, _lead
+    from replycoach.packs.registry import PackRegistry
+
+    from .conftest import ROOT
+    assert _lead(r"\bt[u*#]r(pea)?\b") == ("t#r", "t*r", "tur")
+    assert _lead(r"\b(ons|ek)\s+sal") == ("ek", "ons") and _lead(r"\bk[^a]x") == ("k",)
+    assert _lead(r"\b\w*pizd") is None and _lead(r"(?i)abc") is None and _lead(r"\p{L}x") is None
+    pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
+    pats = [p for lang in pack.langs.values() for pl in lang.lists.values() for p in pl.patterns if p.lead]
+    assert len(pats) > 300
+    texts = [ex.request["text"] for lang in pack.langs.values() for ex in lang.examples]
+    rnd = random.Random(5)
+    texts += ["".join(rnd.choice("tsdkabn*#@$1u ru ") for _ in range(200)) for _ in range(50)]
+    tried = 0
+    norms = [normalize(text).text for text in texts]
+    starts = [set(WordIndex(norm).starts) for norm in norms]
+    for pat in pats:
+        rx = regex.compile(pat.expr, regex.V1)
+        for norm, at in zip(norms, starts):
+            for m in rx.finditer(norm, overlapped=True):
+                if m.start() in at:
+                    tried += 1
+                    assert norm.startswith(pat.lead, m.start()), (pat.source, norm[m.start():m.start() + 20])
+    assert tried > 100
+
+
 def test_pattern_anchor_and_required_words():
     p = compile_pattern("(we )?apologi[sz]e* for (the|any) inconvenience")
     assert p.anchor == (("we", False), ("apologi", False)) and p.required == (("inconvenience", True),)

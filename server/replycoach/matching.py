@@ -22,7 +22,7 @@ REGEX_TIMEOUT_S = 0.05  # a shared pack must never hang the server
 COMPILED_MAX = 2048
 GUARDED_STARTS = 6
 CONTEXT = 64            # characters around a chunk that can change its matches
-CHUNK_CACHE_MAX = 512   # cached chunks per matcher (a few drafts being typed)
+CHUNK_CACHE_MAX = 256   # cached chunks per matcher (the drafts being typed; each keystroke adds one)
 _CHUNK_END = regex.compile(r"[.!?…]+[\"')\]»”]*\s+(?=\S)|\n[ \t]*\n\s*(?=\S)")
 WORD_CACHE_MAX = 4096    # words whose candidate patterns a matcher remembers
 
@@ -35,7 +35,7 @@ class Pattern:
     """One list entry: its regex source (compiled lazily), replacement and
     the words that let the matcher skip it."""
     __slots__ = ("source", "expr", "replace", "anchor", "required", "needs", "guarded", "checks", "second",
-                 "forms", "_rx")
+                 "forms", "lead", "_rx")
 
     def __init__(self, source: str, expr: str, replace: str | None = None,
                  anchor: tuple | None = None, required: tuple | None = None, needs: tuple = (),
@@ -63,6 +63,11 @@ class Pattern:
         # them: matched by comparing the draft's words, with no regex (a
         # compiled one is 3-10 KB, and most of a pack's entries are like this).
         self.forms = forms
+        # How a raw regex's matches can begin (see _lead): checked before it runs.
+        self.lead = None
+        if forms is None and anchor is not None:
+            self.lead = _shared(_lead(expr if source.startswith("re:") else
+                                      expr[len(_PHRASE_HEAD):-len(_PHRASE_TAIL)]))
         self._rx: regex.Pattern | None = None   # set while in the compiled cache
 
     @property
@@ -113,6 +118,90 @@ def _linear(expr: str) -> bool:
                 return True
         return False
     return not risky(tree, False)
+
+
+LEAD_CHARS = 3      # how many first characters of a raw regex's match are worked out
+_LEAD_MAX = 256     # beyond this many possible beginnings, no filter
+
+
+def _lead(expr: str) -> tuple[str, ...] | None:
+    """The possible beginnings (first LEAD_CHARS characters, fewer where a
+    match may be shorter or goes on with a class such as \\s) of every
+    match of regex `expr`, so a place that starts otherwise is passed over
+    without running the regex: the profanity patterns anchor on one letter
+    ("\\bt[u*#@y][r*#@]...") and would be tried at every word starting with
+    it. An over-estimate; None when unsure (flags, or syntax that `regex`
+    reads differently from Python's parser)."""
+    if any(x in expr for x in ("(?i", "(?f", "(?V", "(?x", "\\p", "\\P", "\\N", "\\X", "[[", "--", "&&", "~~", "||")):
+        return None
+    try:
+        tree = _sre_parser.parse(expr)
+    except Exception:
+        return None
+    if tree.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_VERBOSE):
+        return None
+    found = _seq_lead(list(tree), LEAD_CHARS)
+    if not found:
+        return None
+    found = {a.rstrip(_STOP) for a in found}
+    return None if "" in found else tuple(sorted(found))
+
+
+_STOP = "\uffff"   # ends a beginning: what follows is not worked out
+
+
+def _seq_lead(seq: list, n: int) -> set[str] | None:
+    def cat(a: str, b: str) -> str:
+        return a if len(a) >= n or a.endswith(_STOP) else (a + b)[:n]
+
+    cur = {""}
+    for op, av in seq:
+        if all(len(a) >= n or a.endswith(_STOP) for a in cur):
+            break
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue                       # zero width
+        nxt: set[str] | None
+        if op == _sre.LITERAL:
+            nxt = {chr(av)}
+        elif op == _sre.IN:
+            nxt = set()
+            for kind, v in av:
+                if kind == _sre.LITERAL:
+                    nxt.add(chr(v))
+                elif kind == _sre.RANGE and v[1] - v[0] < 64:
+                    nxt.update(map(chr, range(v[0], v[1] + 1)))
+                else:
+                    nxt = {_STOP}          # negated sets, categories
+                    break
+        elif op in (_sre.CATEGORY, _sre.ANY, _sre.NOT_LITERAL):
+            nxt = {_STOP}
+        elif op == _sre.SUBPATTERN:
+            nxt = _seq_lead(list(av[-1]), n)
+        elif op == _sre.BRANCH:
+            nxt = set()
+            for alt in av[1]:
+                got = _seq_lead(list(alt), n)
+                if got is None:
+                    return None
+                nxt |= got
+        elif op in _REPEATS:
+            lo, hi, sub = av
+            one = _seq_lead(list(sub), n)
+            if one is None:
+                return None
+            nxt = {""} if lo == 0 else set()
+            run = {""}
+            for _ in range(min(hi, n)):
+                run = {cat(a, b) for a in run for b in one}
+                nxt |= run
+        else:
+            return None
+        if nxt is None:
+            return None
+        cur = {cat(a, b) for a in cur for b in nxt}
+        if len(cur) > _LEAD_MAX:
+            return None
+    return cur
 
 
 _REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", _sre.MAX_REPEAT)}
@@ -196,7 +285,11 @@ def _phrase_to_regex(phrase: str) -> str:
         else:
             out.append(regex.escape(ch))
         i += 1
-    return r"(?<![\p{L}\p{M}\p{N}])(?:" + "".join(out) + r")(?![\p{L}\p{M}\p{N}])"
+    return _PHRASE_HEAD + "".join(out) + _PHRASE_TAIL
+
+
+_PHRASE_HEAD = r"(?<![\p{L}\p{M}\p{N}])(?:"
+_PHRASE_TAIL = r")(?![\p{L}\p{M}\p{N}])"
 
 
 def compile_pattern(entry) -> Pattern:
@@ -906,8 +999,9 @@ class Matcher:
                 continue
             rx = pat.compiled
             try:
+                lead = pat.lead
                 for pos in starts:
-                    if pos < last:
+                    if pos < last or (lead is not None and not text.startswith(lead, pos)):
                         continue
                     m = rx.match(text, pos, timeout=REGEX_TIMEOUT_S) if pat.guarded else rx.match(text, pos)
                     if m and m.end() > m.start():
