@@ -22,7 +22,9 @@ that language would wait for it; it runs only for an explicit suggest().
 
 Memory: dictionaries are loaded from compact copies that accept the same
 words (dictpack.py: el_GR 58 -> 9 MB, all six 131 -> 63 MB), and a language
-unused for ``idle_unload_s`` is unloaded (reloading takes < 0.1 s).
+unused for ``idle_unload_s`` is unloaded (reloading takes < 0.1 s). British
+spellings in English drafts are looked up in a list of the forms en_GB
+accepts and en_US rejects (variants.py, ~2 MB), not in a second dictionary.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from typing import Iterable
 
 import regex
 
-from . import dictpack
+from . import dictpack, variants
 
 __all__ = ["Misspelling", "SpellChecker"]
 
@@ -63,7 +65,9 @@ DEFAULT_DICT_DIRS = [
 # Preferred dictionary per language when several regions are installed.
 _PREFERRED = {"en": "en_US", "ru": "ru_RU", "af": "af_ZA", "el": "el_GR", "et": "et_EE"}
 # Other regional dictionaries whose words are also right (installed by
-# scripts/install-system-deps.sh), and languages that compound freely.
+# scripts/install-system-deps.sh): looked up in a list of their forms the
+# preferred dictionary rejects (variants.py), the dictionary itself serving
+# until the list is made. And languages that compound freely.
 _VARIANTS = {"en": ("en_GB",)}
 _COMPOUNDING = {"af", "et", "nl", "de"}
 
@@ -90,8 +94,8 @@ _OPENERS = set("\"'«„“‘”’(<[{*-–—•·")
 _VOWELS = set("aeiouyäöüõëêïîôûéèáàâíóúαεηιουωάέήίόύώϊϋΐΰаеёиоуыэюя")
 
 _MAX_WORD = 48
-_CACHE_MAX = 20_000   # per language: the hot words of recent drafts
-_SUGGEST_CACHE_MAX = 20_000
+_CACHE_MAX = 8192   # per language: the hot words of recent drafts
+_SUGGEST_CACHE_MAX = 4096
 _IDLE_BEFORE_SEARCH_S = 0.05   # background searches run after this long without a check
 
 # Keyboard rows (QWERTY, ЙЦУКЕН, Greek) for "the finger slipped" replacements.
@@ -333,6 +337,21 @@ class _Lang:
         return r
 
 
+class _Regional:
+    """Another regional dictionary's words (en_GB for en) as a word list
+    (variants.WordList; None: not made, the dictionary serves)."""
+
+    __slots__ = ("words", "primary")
+
+    def __init__(self):
+        self.words: variants.WordList | None = None
+        self.primary: tuple[str, str] | None = None   # (aff, dic) it was made against
+
+
+def _unknown(word: str) -> bool:
+    return False
+
+
 def _slips(lo: str) -> list[str]:
     """One slip of the hand: a doubled letter undoubled or a letter doubled,
     two neighbours swapped."""
@@ -387,6 +406,8 @@ class SpellChecker:
         self.idle_unload_s = idle_unload_s
         self._next_sweep = time.monotonic() + (idle_unload_s or 0)
         self._compacting: list[threading.Thread] = []
+        self._regional: dict[str, _Regional] = {}   # variant key -> its word list
+        self._regional_lock = threading.Lock()
         self._langs: dict[str, _Lang | None] = {}
         self._load_lock = threading.Lock()
         self._queue: queue.Queue | None = None
@@ -420,6 +441,9 @@ class SpellChecker:
         so the first check in each language is not the slow one."""
         for lang in langs:
             self._get(lang)
+            base = (lang or "").lower().replace("-", "_").split("_")[0]
+            for variant in _VARIANTS.get(base, ()):
+                self._regional_for(base, variant)  # the list, or its build started
 
     def known(self, word: str, lang: str) -> bool | None:
         """Is the word in the language's dictionary? None without one. Used
@@ -486,13 +510,18 @@ class SpellChecker:
                 gone.append(self._langs.pop(key))
         for L in {id(x): x for x in gone}.values():
             L.handle.close()
+            for variant in _VARIANTS.get(L.code, ()):
+                R = self._regional.get(variant.lower())
+                if R is not None and R.words is not None:
+                    self._regional.pop(variant.lower(), None)  # reloaded on use (~30 ms)
 
     def loaded(self) -> list[str]:
         """Language keys with a dictionary in memory (for tests and stats)."""
         return sorted(k for k, L in self._langs.items() if L is not None)
 
     def wait_compact(self, timeout: float = 60.0) -> None:
-        """Block until compact copies being made are swapped in (benchmarks)."""
+        """Block until compact copies and word lists being made are in use
+        (benchmarks, tests)."""
         end = time.monotonic() + timeout
         for t in list(self._compacting):
             t.join(max(0.0, end - time.monotonic()))
@@ -533,18 +562,86 @@ class SpellChecker:
             out.append((s, e, tok))
         if out:
             base = (lang or "").lower().replace("-", "_").split("_")[0]
-            out = [x for x in out if not self._variant_ok(base, x[2]) and not self._compound_ok(L, base, x[2])]
+            out = [x for x in out if not self._variant_ok(base, x[2], L) and not self._compound_ok(L, base, x[2])]
         if not out:
             return []
         return self._with_suggestions(L, out, typing_at=n)
 
-    def _variant_ok(self, base: str, word: str) -> bool:
-        """British "apologise", "colour": any regional dictionary will do."""
+    def _variant_ok(self, base: str, word: str, L: "_Lang | None" = None) -> bool:
+        """British "apologise", "colour": any regional dictionary will do.
+        Looked up in the list of the variant's forms the preferred dictionary
+        (en_US) rejects, plus the preferred dictionary itself for the parts
+        of hyphenated words; L: the dictionary the text is checked with (the
+        list applies to the one it was made against)."""
         for variant in _VARIANTS.get(base, ()):
+            R = self._regional.get(variant.lower()) or self._regional_for(base, variant)
+            words = R.words
+            if words is not None and (L is None or (L.aff, L.dic) == R.primary):
+                P = L or self._get(base)
+                if variants.accepts(words, word, P.spell if P is not None else _unknown):
+                    return True
+                continue
             V = self._get(variant)
             if V is not None and (V.spell(word) or V.spell(word.lower())):
                 return True
+            if words is None and R.words is not None:
+                # the list replaced the dictionary during this call
+                return self._variant_ok(base, word, L)
         return False
+
+    def _regional_for(self, base: str, variant: str) -> "_Regional":
+        """The variant's word list: from the cache folder, or made there by a
+        child process (en_GB: ~5 s, once per machine) while the variant's
+        dictionary serves as before; it is dropped when the list is ready.
+        Without a cache folder (or for a dictionary the list can't model)
+        the dictionary serves."""
+        key = variant.lower()
+        R = self._regional.get(key)
+        if R is not None:
+            return R
+        with self._regional_lock:
+            R = self._regional.get(key)
+            if R is not None:
+                return R
+            R = _Regional()
+            try:
+                primary = self._find(base) if _library() is not None else None
+                files = self._find(variant) if primary else None
+                if self.cache_dir and files and primary and files != primary:
+                    R.primary = primary
+                    path = variants.cache_path(self.cache_dir, files, primary)
+                    R.words = variants.load(path)
+                    if R.words is None and not variants.unsupported(path):
+                        t = threading.Thread(target=self._make_regional, args=(R, variant, files, path),
+                                             name=f"spelling-variants-{key}", daemon=True)
+                        t.start()
+                        self._compacting.append(t)
+            except Exception:
+                R.words = None  # a cache problem must never cost spelling: the dictionary serves
+            self._regional[key] = R
+            return R
+
+    def _make_regional(self, R: "_Regional", variant: str, files: tuple[str, str], path: str) -> None:
+        try:
+            assert R.primary is not None and self.cache_dir
+            if not variants.build_in_child(self.cache_dir, files, R.primary):
+                return  # the dictionary keeps serving
+            words = variants.load(path)
+            if words is None:
+                return
+            R.words = words
+        except Exception:
+            return
+        # Drop the variant's dictionary now the list answers for it (a check
+        # of text in that language itself would just load it again).
+        key = variant.lower()
+        with self._load_lock:
+            V = self._langs.get(key)
+            if V is None:
+                return
+            for k in [k for k, x in self._langs.items() if x is V]:
+                del self._langs[k]
+        V.handle.close()
 
     @staticmethod
     def _compound_ok(L: _Lang, base: str, word: str) -> bool:
@@ -717,10 +814,13 @@ class SpellChecker:
                 seen.add(c)
                 if c[:1] in "-'" or c[-1:] in "-'" or "''" in c:
                     continue
+                # Candidates go to hunspell directly: caching a thousand
+                # one-off strings per search would push the hot words out.
+                spell = L.handle.spell
                 if " " in c:
-                    ok = all(len(p) > 1 and L.spell(p) for p in c.split(" "))
+                    ok = all(len(p) > 1 and spell(p) for p in c.split(" "))
                 else:
-                    ok = bool(L.spell(_case_like(word, c))) or bool(L.spell(c))
+                    ok = bool(spell(_case_like(word, c))) or bool(spell(c))
                 if ok:
                     good.append(_case_like(word, c))
                     if len(good) >= 3:
