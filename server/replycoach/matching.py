@@ -997,12 +997,14 @@ class Matcher:
                             out[chunk(pos)].append((pos, -end, order, pat, name))
                             last = end
                 continue
-            rx = pat.compiled
+            rx = None   # compiled only when some place passes the lead test
             try:
                 lead = pat.lead
                 for pos in starts:
                     if pos < last or (lead is not None and not text.startswith(lead, pos)):
                         continue
+                    if rx is None:
+                        rx = pat.compiled
                     m = rx.match(text, pos, timeout=REGEX_TIMEOUT_S) if pat.guarded else rx.match(text, pos)
                     if m and m.end() > m.start():
                         out[chunk(pos)].append((m.start(), -m.end(), order, pat, name))
