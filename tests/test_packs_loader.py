@@ -78,3 +78,42 @@ def test_a_broken_pack_never_hides_the_others(tmp_path):
     registry = PackRegistry([str(tmp_path)])
     assert list(registry.current.packs) == ["mini"]
     assert str(other) in registry.current.errors
+
+
+_LOAD = r"""
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from replycoach.config import Config
+from replycoach.services import build_services
+svc = build_services(Config(home=sys.argv[2], spelling=False, history=False, pack_roots=[sys.argv[3]]))
+current = svc.registry.current
+print(json.dumps({"jsonschema": "jsonschema" in sys.modules, "packs": sorted(current.packs),
+                  "errors": sorted(str(p) for e in current.errors.values() for p in e)}))
+"""
+
+
+def test_packs_validated_before_are_not_validated_again(tmp_path):
+    # A server restarted on the same packs skips schema validation (and the
+    # ~8 MB of jsonschema); a changed or broken file is validated afresh, and
+    # its problems are reported every time.
+    import json
+    import os
+    import subprocess
+    import sys
+    server = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "server")
+    roots = tmp_path / "packs"
+    write_pack(roots, MINI)
+    home = tmp_path / "home"
+
+    def start():
+        out = subprocess.run([sys.executable, "-c", _LOAD, server, str(home), str(roots)],
+                             capture_output=True, text=True, timeout=120, env={**os.environ, "REPLYCOACH_CACHE": str(tmp_path / "cache")})
+        assert out.returncode == 0, out.stderr[-2000:]
+        return json.loads(out.stdout.splitlines()[-1])
+
+    first, second = start(), start()
+    assert first["jsonschema"] and not first["errors"] and "mini" in first["packs"]
+    assert not second["jsonschema"] and second["packs"] == first["packs"] and not second["errors"]
+    (roots / "mini" / "rules.yaml").write_text("rules:\n  - id: x\n    severity: loud\n", encoding="utf-8")
+    for run in (start(), start()):
+        assert run["jsonschema"] and any("rules.yaml:3" in e and "severity" in e for e in run["errors"]), run

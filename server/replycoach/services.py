@@ -29,6 +29,8 @@ def build_services(config: Config) -> Services:
         from . import memory
         memory.limit_arenas()
         memory.trim_periodically()
+    from .packs import schema
+    schema.use_cache_folder(config.cache_dir)
     registry = PackRegistry(config.pack_roots)
     history = None
     if config.history:

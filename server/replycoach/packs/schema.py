@@ -8,8 +8,8 @@ import json
 import os
 import re
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
+import threading
+import zlib
 
 from .yamlsource import line_of
 
@@ -18,11 +18,81 @@ KINDS = ("pack", "rules", "lang", "messages")
 
 
 @functools.lru_cache(maxsize=None)
-def validator(kind: str) -> Draft202012Validator:
+def validator(kind: str):
+    # jsonschema (with attrs, referencing, the metaschemas) costs ~8 MB of
+    # memory: imported only when a file has to be validated (see validate).
+    from jsonschema import Draft202012Validator
     with open(os.path.join(SCHEMA_DIR, f"{kind}.schema.json"), encoding="utf-8") as fh:
         schema = json.load(fh)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
+
+
+# Files known to pass (kind, a checksum of their data and of the schema),
+# one per line in a file of the cache folder: a server restarted on the same
+# packs validates nothing and never loads jsonschema. Only passes are kept;
+# a file with errors is validated every time, so its messages are fresh.
+VALID_CACHE_NAME = "packs-valid.txt"
+VALID_CACHE_MAX = 1024
+_valid_file: str | None = None
+_valid: set[str] | None = None
+_valid_lock = threading.Lock()
+
+
+def use_cache_folder(folder: str | None) -> None:
+    global _valid_file, _valid
+    with _valid_lock:
+        _valid_file = os.path.join(folder, VALID_CACHE_NAME) if folder else None
+        _valid = None
+
+
+@functools.lru_cache(maxsize=None)
+def _schema_sum(kind: str) -> str:
+    with open(schema_path(kind), "rb") as fh:
+        raw = fh.read()
+    return f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}"
+
+
+def _key(kind: str, data) -> str:
+    raw = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str).encode()
+    # not hashlib: loading OpenSSL costs ~4 MB; two checksums and the length
+    # of the data cannot all match by accident
+    return f"{kind} {_schema_sum(kind)} {zlib.crc32(raw):08x}{zlib.adler32(raw):08x}{len(raw):x}"
+
+
+def _known_valid(key: str) -> bool:
+    global _valid
+    with _valid_lock:
+        if _valid_file is None:
+            return False
+        if _valid is None:
+            try:
+                with open(_valid_file, encoding="utf-8") as fh:
+                    _valid = set(fh.read().splitlines()[-VALID_CACHE_MAX:])
+            except OSError:
+                _valid = set()
+        return key in _valid
+
+
+def _remember_valid(key: str) -> None:
+    global _valid
+    with _valid_lock:
+        if _valid_file is None or _valid is None or key in _valid:
+            return
+        _valid.add(key)
+        try:
+            os.makedirs(os.path.dirname(_valid_file), exist_ok=True)
+            if len(_valid) > VALID_CACHE_MAX:   # rewrite with the newest only
+                _valid = set(list(_valid)[-VALID_CACHE_MAX // 2:]) | {key}
+                tmp = f"{_valid_file}.{os.getpid()}.tmp"
+                with open(tmp, "w", encoding="utf-8") as fh:
+                    fh.write("".join(k + "\n" for k in _valid))
+                os.replace(tmp, _valid_file)
+            else:
+                with open(_valid_file, "a", encoding="utf-8") as fh:
+                    fh.write(key + "\n")   # one short append: atomic next to other workers'
+        except OSError:
+            pass   # no cache: validated again next time
 
 
 def schema_path(kind: str) -> str:
@@ -70,10 +140,15 @@ def _message(error) -> str:
 
 def validate(kind: str, data) -> list[tuple[int, str, str]]:
     """(line, message, key at fault) for every schema violation, in file order."""
+    key = _key(kind, data) if _valid_file is not None else None
+    if key is not None and _known_valid(key):
+        return []
     out: list[tuple[int, str]] = []
     for error in validator(kind).iter_errors(data):
         _report(data, error, out)
     out.sort(key=lambda x: x[0])
+    if key is not None and not out:
+        _remember_valid(key)
     return out
 
 
@@ -84,6 +159,7 @@ def _report(data, error, out: list):
         # Alternatives of the wrong type at this very node are no explanation.
         close = [e for e in error.context
                  if not (e.validator == "type" and not e.relative_path)] or list(error.context)
+        from jsonschema.exceptions import best_match
         _report(data, best_match(close), out)
         return
     path = list(error.absolute_path)
