@@ -37,6 +37,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import regex
 from langdetect.detector import Detector
@@ -501,7 +502,7 @@ LEX_CAP = 20.0
 LEX_MAX_WORDS = 25
 _LEX_WORD = regex.compile(r"[\p{L}][\p{L}'’]+")
 SAMPLE_CHARS = 600
-WORD_SCORES_MAX = 8192    # cached per-word scores (float32: ~0.35 KB each)
+WORD_SCORES_MAX = 4096    # cached per-word scores (float32: ~0.35 KB each)
 _NO_GRAMS = array("f")
 _LD_LATIN = regex.compile(r"[A-z]")
 # At or above U+0300, except the block "Latin Extended Additional".
@@ -700,7 +701,9 @@ class LanguageDetector:
                 vec = array("f", p.loglik(grams)) if grams else _NO_GRAMS
                 with self._cache_lock:
                     if len(cache) >= WORD_SCORES_MAX:
-                        cache.clear()
+                        # the older half goes: a draft's words stay cached
+                        for old in list(islice(cache, WORD_SCORES_MAX // 2)):
+                            del cache[old]
                     cache[key] = vec
             if vec is not _NO_GRAMS:
                 found = True

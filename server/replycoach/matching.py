@@ -19,12 +19,12 @@ from .textutil import Normalized, normalize_pattern
 REGEX_TIMEOUT_S = 0.05  # a shared pack must never hang the server
 # Compiled regexes are ~5 KB each and a pack has thousands, most of which a
 # given user's drafts never reach: compile on first use, keep the recent ones.
-COMPILED_MAX = 2048
+COMPILED_MAX = 1024
 GUARDED_STARTS = 6
 CONTEXT = 64            # characters around a chunk that can change its matches
 CHUNK_CACHE_MAX = 256   # cached chunks per matcher (the drafts being typed; each keystroke adds one)
 _CHUNK_END = regex.compile(r"[.!?…]+[\"')\]»”]*\s+(?=\S)|\n[ \t]*\n\s*(?=\S)")
-WORD_CACHE_MAX = 4096    # words whose candidate patterns a matcher remembers
+WORD_CACHE_MAX = 2048    # words whose candidate patterns a matcher remembers
 
 
 class PatternError(ValueError):
