@@ -21,10 +21,10 @@ and on misspellings of them.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from collections import Counter
+
+from . import cachefiles
 
 __all__ = ["cached", "compact"]
 
@@ -36,9 +36,9 @@ _MIN_ENDING = 200   # words sharing an ending before it gets a rule
 
 def _paths(aff: str, dic: str, cache_dir: str) -> str:
     st_a, st_d = os.stat(aff), os.stat(dic)
-    key = hashlib.sha1(b"|".join([
+    key = cachefiles.checksum(b"|".join([
         _VERSION, os.fsencode(os.path.abspath(dic)),
-        str((st_a.st_size, st_a.st_mtime_ns, st_d.st_size, st_d.st_mtime_ns)).encode()])).hexdigest()[:16]
+        str((st_a.st_size, st_a.st_mtime_ns, st_d.st_size, st_d.st_mtime_ns)).encode()]))
     return os.path.join(cache_dir, os.path.basename(dic)[:-4] + "-" + key)
 
 
@@ -75,10 +75,7 @@ def compact(aff: str, dic: str, cache_dir: str) -> tuple[str, str]:
             return aff, dic
         # .dic first, .aff last: cached() sees both only when complete
         for path, lines in ((stem + ".dic", made[1]), (stem + ".aff", made[0])):
-            fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(b"\n".join(lines) + b"\n")
-            os.replace(tmp, path)
+            cachefiles.write_atomic(path, b"\n".join(lines) + b"\n")
         return stem + ".aff", stem + ".dic"
     except Exception:  # a cache problem must never cost spelling
         return aff, dic

@@ -44,6 +44,8 @@ from langdetect.detector import Detector
 from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
 from langdetect.utils.ngram import NGram
 
+from . import cachefiles
+
 CORE = ("en", "ru", "af", "el", "et")
 
 # Languages a draft in a supported language is most easily mistaken for (and
@@ -253,8 +255,7 @@ class _Profiles:
     def _cache_key() -> str:
         """Changes with the table format, the Python version, langdetect's
         version and its profile files (names, sizes, mtimes). Kept whole in
-        the file; its name has a checksum of it (not hashlib: loading
-        OpenSSL alone costs ~4 MB)."""
+        the file; its name has a checksum of it."""
         import sys
         package = os.path.dirname(os.path.abspath(PROFILES_DIRECTORY))
         version = [n for n in os.listdir(os.path.dirname(package))
@@ -277,10 +278,8 @@ class _Profiles:
         if not cache_dir:
             from .config import _cache_dir
             cache_dir = _cache_dir()
-        import zlib
         key = cls._cache_key()
-        raw = key.encode("utf-8", "surrogateescape")
-        name = f"profiles-{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.marshal"
+        name = f"profiles-{cachefiles.checksum(key.encode('utf-8', 'surrogateescape'))}.marshal"
         return os.path.join(cache_dir, "langdetect", name), key
 
     @classmethod
@@ -332,33 +331,10 @@ class _Profiles:
     def _write_cache(cls, cache_dir: str) -> str:
         """Builds the tables and writes them atomically (runs in the child)."""
         import marshal
-        import tempfile
-        import time
         path, key = cls._cache_path(cache_dir)
-        folder = os.path.dirname(path)
-        os.makedirs(folder, exist_ok=True)
         data = marshal.dumps((_CACHE_FORMAT, key, *cls._read_profiles()))
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".profiles-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        # Files of other langdetect versions: kept a while, as other
-        # installs (venvs, worktrees) may share the folder.
-        for name in os.listdir(folder):
-            other = os.path.join(folder, name)
-            try:
-                if (name.startswith("profiles-") and name.endswith(".marshal") and other != path
-                        and time.time() - os.stat(other).st_mtime > _CACHE_STALE_S):
-                    os.unlink(other)
-            except OSError:
-                pass
+        cachefiles.write_atomic(path, data)
+        cachefiles.remove_stale(path, "profiles-", ".marshal")
         return path
 
     def ngrams(self, text: str) -> list[str]:
@@ -419,7 +395,6 @@ def extract_ngrams(text: str, known) -> list[str]:
 _PAIR = struct.Struct("<Bf")   # (language index, log gain) packed: 5 bytes an entry
 _CACHE_FORMAT = 2               # of the profile cache file; bump when _read_profiles changes
 _CACHE_BUILD_TIMEOUT = 120.0    # s for the child process that writes it (~1 s)
-_CACHE_STALE_S = 30 * 86400     # other versions' cache files are removed after this
 _PROFILES: dict[int, _Profiles] = {}
 _PROFILES_LOCK = threading.Lock()
 

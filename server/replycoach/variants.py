@@ -24,23 +24,21 @@ the real en_GB dictionary about every form and leaves out any it rejects
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
 import sys
-import tempfile
-import time
 import unicodedata
 from array import array
 from typing import Callable, Iterable, Iterator
+
+from . import cachefiles
 
 __all__ = ["Unsupported", "WordList", "expand", "candidates", "cache_path", "load", "unsupported", "build",
            "build_in_child", "accepts"]
 
 _FORMAT = b"1"
 _BUILD_TIMEOUT_S = 300.0   # for the child (en_GB: ~4 s)
-_STALE_S = 30 * 86400      # lists made from other dictionary versions are removed after this
 _MAX_BREAKS = 10           # hunspell gives up on words with 10+ hyphens
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‐": "-"})
 
@@ -326,7 +324,7 @@ def cache_path(cache_dir: str, variant: tuple[str, str], primary: tuple[str, str
     for path in (*variant, *primary):
         st = os.stat(path)
         parts.append(os.fsencode(os.path.abspath(path)) + b"%d:%d" % (st.st_size, st.st_mtime_ns))
-    key = hashlib.sha1(b"|".join(parts)).hexdigest()[:16]
+    key = cachefiles.checksum(b"|".join(parts))
     name = os.path.basename(variant[1])[:-4] + "-only-" + os.path.basename(primary[1])[:-4]
     return os.path.join(cache_dir, f"{name}-{key}.words")
 
@@ -439,28 +437,8 @@ def build(cache_dir: str, variant: tuple[str, str], primary: tuple[str, str]) ->
     primary_h.close()
     variant_h.close()
     data = _HEADER + _FORMAT + b"\n" + "".join(w + "\n" for w in keep).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".variants-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    # Lists of earlier dictionary versions: kept a while, as other installs
-    # (venvs, worktrees) may share the folder.
-    prefix = os.path.basename(path).rsplit("-", 1)[0] + "-"
-    for name in os.listdir(cache_dir):
-        other = os.path.join(cache_dir, name)
-        try:
-            if (name.startswith(prefix) and name.endswith(".words") and other != path
-                    and time.time() - os.stat(other).st_mtime > _STALE_S):
-                os.unlink(other)
-        except OSError:
-            pass
+    cachefiles.write_atomic(path, data)
+    cachefiles.remove_stale(path, os.path.basename(path).rsplit("-", 1)[0] + "-", ".words")
     return path
 
 
