@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus  # noqa: E402
 from load_test import free_port, pct, start_server, stop_server  # noqa: E402
 from report import write_result  # noqa: E402
+from replycoach.serve import DEFAULT_THREADS  # noqa: E402
 
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
@@ -105,7 +106,8 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--threads", type=int, default=8, help="waitress threads per worker")
+    ap.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                    help=f"waitress threads per worker (default: the server's, {DEFAULT_THREADS})")
     ap.add_argument("--out", default=os.path.join(RESULTS, "http.md"))
     args = ap.parse_args()
     rows = []
@@ -132,8 +134,8 @@ def main() -> int:
             shutil.rmtree(home, ignore_errors=True)
     lines = ["# HTTP throughput (benchmarks/http_throughput.py)", "",
              f"Machine: {platform.platform()}, {os.cpu_count()} cores (shared by client and server), "
-             f"Python {platform.python_version()}. Server: `replycoach serve --no-reload --workers N` "
-             f"(waitress, {args.threads} threads per worker). Clients: {args.clients} keep-alive connections in one process "
+             f"Python {platform.python_version()}. Server: `replycoach serve --no-reload --workers N "
+             f"--threads {args.threads}` (waitress, {args.threads} app thread(s) per worker). Clients: {args.clients} keep-alive connections in one process "
              "(prebuilt requests on raw sockets, to leave the cores to the server), "
              f"each typing its own drafts (distinct, every language, each with a review); {args.seconds:.0f} s "
              "per row after a 3 s warm-up on other drafts. Target: >= 500 req/s.", "",

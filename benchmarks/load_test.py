@@ -28,6 +28,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from report import write_result  # noqa: E402
+from replycoach.serve import DEFAULT_THREADS  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
@@ -174,7 +175,7 @@ def main() -> int:
     pack = os.path.join(packs, "hotel-chain")
     shutil.copytree(os.path.join(ROOT, "rules", "examples", "hotel-chain"), pack)
     port = free_port()
-    proc, startup = start_server(home, port, packs_path=packs)
+    proc, startup = start_server(home, port, packs_path=packs, extra_args=["--threads", str(DEFAULT_THREADS)])
     print(f"server up in {startup:.1f} s on port {port} (pid {proc.pid})", flush=True)
     status, health = get_json(port, "/api/v1/health")
     assert "hotel-chain" in {p["id"] for p in health["packs"]}, health
@@ -238,8 +239,9 @@ def main() -> int:
         "",
         f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}. "
         "Client and server share the same cores.",
-        f"Server: `replycoach serve` (waitress, 8 threads, pack hot reload on), REPLYCOACH_PACKS_PATH = temp copy "
-        f"of rules/examples/hotel-chain. Start-up to /api/v1/health: {startup:.1f} s.",
+        f"Server: `replycoach serve --threads {DEFAULT_THREADS}` (waitress, pack hot reload on), "
+        "REPLYCOACH_PACKS_PATH = temp copy of rules/examples/hotel-chain."
+        f" Start-up to /api/v1/health: {startup:.1f} s.",
         f"Load: {args.clients} concurrent keep-alive clients x {args.checks:,} checks (limit {args.max_seconds:.0f} s), "
         f"{len(DRAFTS)} drafts in 5 languages (150-800 chars) with reviews.",
         "",

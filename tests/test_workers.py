@@ -1,6 +1,7 @@
 """`replycoach serve --workers N`: several processes behind one port."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -20,6 +21,24 @@ def _children(pid: int) -> set[int]:
         return {int(x) for x in fh.read().split()}
 
 
+def _connections(pid: int, port: int) -> int:
+    """Established connections to `port` that process `pid` holds."""
+    established = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            for line in list(fh)[1:]:
+                f = line.split()
+                if int(f[1].rsplit(":", 1)[1], 16) == port and f[3] == "01":
+                    established.add(f[9])
+    n = 0
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            n += os.readlink(f"/proc/{pid}/fd/{fd}")[8:-1] in established   # socket:[inode]
+        except OSError:
+            pass
+    return n
+
+
 def _check(url: str, text: str) -> dict:
     req = urllib.request.Request(url + "/api/v1/check", data=json.dumps({"text": text}).encode(),
                                  headers={"Content-Type": "application/json"})
@@ -36,6 +55,21 @@ def test_two_workers_answer_and_a_dead_one_is_replaced(tmp_path):
         for _ in range(20):
             out = _check(server.url, "Dear customer, we apologize for any inconvenience caused.")
             assert {w["rule"] for w in out["warnings"]} >= {"canned-phrase"}
+        # keep-alive connections are spread evenly, not all on the first worker to wake
+        a, b = sorted(workers)
+        log = os.path.join(str(tmp_path), "server.log")
+        wait_until(lambda: open(log).read().count("Serving on") == 2, 60, "both workers to serve")
+        conns = []
+        for _ in range(4):
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+            conn.request("POST", "/api/v1/check", body=json.dumps({"text": "Thank you, Anna!"}),
+                         headers={"Content-Type": "application/json"})
+            assert conn.getresponse().read()
+            conns.append(conn)
+        wait_until(lambda: _connections(a, server.port) == _connections(b, server.port) == 2, 5,
+                   "two connections on each worker")
+        for conn in conns:
+            conn.close()
         victim = sorted(workers)[0]
         os.kill(victim, signal.SIGKILL)
         wait_until(lambda: len(_children(server.proc.pid)) == 2 and victim not in _children(server.proc.pid),

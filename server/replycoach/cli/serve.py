@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from ..config import Config
-from ..serve import DEFAULT_HOST, DEFAULT_PORT
+from ..serve import DEFAULT_HOST, DEFAULT_PORT, DEFAULT_THREADS
 
 
 def add_parser(sub):
     p = sub.add_parser("serve", help="run the local server")
     p.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
-    p.add_argument("--threads", type=int, default=8)
+    p.add_argument("--threads", type=int, default=DEFAULT_THREADS)
     p.add_argument("--workers", type=int, default=1,
                    help="processes serving requests (POSIX; each loads its own packs and dictionaries)")
     p.add_argument("--allow-remote", action="store_true",
