@@ -4,6 +4,8 @@ atomically, and other versions removed once old."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 import time
 import zlib
@@ -49,3 +51,21 @@ def remove_stale(current: str, prefix: str, suffix: str, max_age_s: float = STAL
                 os.unlink(other)
         except OSError:
             pass
+
+
+def build_in_child(folder: str, code: str, args: list[str], timeout: float) -> bool:
+    """Run `code` (with replycoach importable, args in sys.argv[1:]) in a
+    quiet child process, so this process's heap never holds what building a
+    cache file takes; True if it ran and exited 0."""
+    os.makedirs(folder, exist_ok=True)
+    if not os.access(folder, os.W_OK) or not sys.executable:
+        return False
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    try:
+        done = subprocess.run([sys.executable, "-c", code, *args], env=env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0

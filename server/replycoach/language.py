@@ -310,22 +310,8 @@ class _Profiles:
     def _build_in_child(folder: str) -> bool:
         """Writes the cache file from a child process, so this process never
         parses the JSON (its heap stays compact)."""
-        import subprocess
-        import sys
-        os.makedirs(folder, exist_ok=True)
-        if not os.access(folder, os.W_OK) or not sys.executable:
-            return False
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
         code = "import sys; from replycoach.language import _Profiles; _Profiles._write_cache(sys.argv[1])"
-        try:
-            done = subprocess.run([sys.executable, "-c", code, os.path.dirname(folder)], env=env,
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, timeout=_CACHE_BUILD_TIMEOUT)
-        except (OSError, subprocess.SubprocessError):
-            return False
-        return done.returncode == 0
+        return cachefiles.build_in_child(folder, code, [os.path.dirname(folder)], _CACHE_BUILD_TIMEOUT)
 
     @classmethod
     def _write_cache(cls, cache_dir: str) -> str:

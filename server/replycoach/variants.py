@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import sys
 import unicodedata
 from array import array
@@ -446,22 +445,11 @@ def build_in_child(cache_dir: str, variant: tuple[str, str], primary: tuple[str,
                    timeout: float = _BUILD_TIMEOUT_S) -> bool:
     """build() in a child process, so this one's heap never holds the
     expansion (~300,000 strings); True if the list (or the marker) is there."""
-    os.makedirs(cache_dir, exist_ok=True)
-    if not os.access(cache_dir, os.W_OK) or not sys.executable:
-        return False
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     code = ("import sys; from replycoach.variants import build; "
             "build(sys.argv[1], tuple(sys.argv[2:4]), tuple(sys.argv[4:6]))")
-    try:
-        done = subprocess.run([sys.executable, "-c", code, cache_dir, *variant, *primary], env=env,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, timeout=timeout)
-    except (OSError, subprocess.SubprocessError):
-        return False
+    ok = cachefiles.build_in_child(cache_dir, code, [cache_dir, *variant, *primary], timeout)
     path = cache_path(cache_dir, variant, primary)
-    return done.returncode == 0 and (os.path.isfile(path) or unsupported(path))
+    return ok and (os.path.isfile(path) or unsupported(path))
 
 
 # ---- lookups ------------------------------------------------------------------
