@@ -108,6 +108,7 @@ def test_phrases_match_without_a_regex_exactly_as_their_regex_would():
     pats = [compile_pattern(p) for p in phrases]
     assert [p.source for p in pats if not p.forms] == ["(so|very)? sorry"]   # " sorry": a leading gap
     assert compile_pattern("apolog*-free").forms is None and compile_pattern("a*b").forms is None
+    alone = {pat: Matcher([PhraseList("x", [pat])]) for pat in pats if pat.forms}
     words = [w for p in phrases for w in regex.findall(r"[\w*]+", p)] + ["apologies", "perfekte", "re", "t", "ve"]
     seps = [" ", "  ", "\n", "\t", "\u00a0", "\u2009", "\u3000", "-", "'", "'-", "--", "", "\u200b", "_", ".",
             "\u0301", "1", "’"]
@@ -124,16 +125,47 @@ def test_phrases_match_without_a_regex_exactly_as_their_regex_would():
             if not pat.forms:
                 continue
             rx = regex.compile(pat.expr, regex.V1)
-            want = [m.span() for m in rx.finditer(norm.text)]
-            got, last = [], 0
-            for pos in index.starts:
-                end = index.phrase_end(pos, pat.forms) if pos >= last else -1
-                if end > 0:
-                    got.append((pos, end))
-                    last = end
+            want = [norm.span(*m.span()) for m in rx.finditer(norm.text) if m.end() > m.start()]
+            got = [(m.start, m.end) for m in alone[pat].find(norm, text, index)
+                   .get("x", [])]
             assert got == want, (text, pat.source)
         found = Matcher([PhraseList("x", pats)]).find(norm, text, index).get("x", [])
         assert found == _full_scan(PhraseList("x", pats), norm, text), text
+
+
+def test_a_regex_is_tried_only_when_the_text_has_what_it_needs():
+    # Pattern.texts: texts of which every match holds one each, worked out
+    # from the regex; a text without them is not scanned. On every example
+    # text (and random ones), every match must hold them.
+    import random
+
+    import regex
+    from replycoach.matching import _needed_texts
+    from replycoach.packs.registry import PackRegistry
+
+    from .conftest import ROOT
+    assert _needed_texts(r"\b\w*п[иi1е][з3z][дd]\w*") == (("п",), ("d", "д"))
+    assert _needed_texts(r"\b(за|на)?[её][б6]?[\*@#]+[\p{L}\*@#]*") == (("е", "ё"), ("#", "*", "@"))
+    assert _needed_texts(r"\b((ons|ek)\s+is\s+)?(jammer|spyt)\s+om\s+te\s+(hoor|lees)") == \
+        (("jammer", "spyt"), ("hoor", "lees"))
+    assert _needed_texts(r"(ab)?c|d") == (("c", "d"),) and _needed_texts(r"[^a]b") == (("b",),)
+    assert _needed_texts(r"(?i)abc") is None and _needed_texts(r"x?") is None
+    assert _needed_texts(r"\p{L}+") is None and _needed_texts(r"[[a-z]--[aeiou]]") is None
+    pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
+    pats = [p for lang in pack.langs.values() for pl in lang.lists.values() for p in pl.patterns if p.texts]
+    assert len(pats) > 500
+    texts = [ex.request["text"] for lang in pack.langs.values() for ex in lang.examples]
+    rnd = random.Random(7)
+    texts += ["".join(rnd.choice("ехуйпздб6*@#3 sht!1 ") for _ in range(120)) for _ in range(50)]
+    norms = [normalize(text).text for text in texts]
+    found = 0
+    for pat in pats:
+        rx = regex.compile(pat.expr, regex.V1)
+        for norm in norms:
+            if rx.search(norm):
+                found += 1
+                assert all(any(t in norm for t in need) for need in pat.texts), (pat.source, norm[:60])
+    assert found > 300
 
 
 def test_a_regex_is_skipped_only_where_none_of_its_matches_can_begin():
@@ -211,10 +243,21 @@ def test_cached_chunks_give_what_a_fresh_matcher_gives_while_typing():
 
 def test_only_patterns_that_cannot_backtrack_badly_run_untimed():
     from replycoach.matching import _linear
-    for risky in [r"(a+)+$", r"(a|aa)*b", r"\w*\w*x", r"(\w+\s?)+$", r"\w+a\w+!", r"(\w)\1", r"\p{L}+x"]:
+    for risky in [r"(a+)+$", r"(a|aa)*b", r"\w*\w*x", r"(\w+\s?)+$", r"\w+a\w+!", r"(\w)\1", r"\p{L}+x",
+                  # a repeat that can give back to the next one, or comes after such a one
+                  r"\s+\s+x", r"\w+\d+", r"[ab]+[bc]+", r"\s+x\s+\s+y", r"\s+(a|\s)\s+b", r"\w+(\s+)"]:
         assert not _linear(risky), risky
-    for safe in [r"\bf[*@#u]ck\w*", r"\bap+ol+og\w*", r"(?<!x)\bfoo\b", r"\bwe (value|love) it\b"]:
+    for safe in [r"\bf[*@#u]ck\w*", r"\bap+ol+og\w*", r"(?<!x)\bfoo\b", r"\bwe (value|love) it\b",
+                 # every unbounded repeat followed by what it cannot match: atomic
+                 r"\bkahju\s+on\s+(kuulda|lugeda)\b", r"\b\w+\s+\w+\s+x", r"[ab]+[cd]+x", r"\w*(\s*/\s*x)?\s+y"]:
         assert _linear(safe), safe
+    # Atomic repeats stay fast on the longest runs a request can hold.
+    rx = compile_pattern(r"re:\bkahju\s+on\s+\w+\s+x")
+    assert not rx.guarded
+    text = "kahju" + " " * 30000 + "on" + " " * 30000 + "a" * 30000 + " " * 30000 + "y"
+    started = time.perf_counter()
+    assert rx.compiled.match(text) is None
+    assert time.perf_counter() - started < 5
     assert compile_pattern(r"re:\bfoo(a+)+$").guarded
     assert not compile_pattern("we value your (feedback|opinion)").guarded
     assert compile_pattern("a*b*c*d").guarded     # four wildcards in one word

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from operator import itemgetter
 from dataclasses import dataclass
 import sys
 import threading
@@ -14,6 +13,7 @@ import threading
 import regex
 from re import _constants as _sre, _parser as _sre_parser
 
+from .phrasetrie import PhraseTrie
 from .textutil import Normalized, normalize_pattern
 
 REGEX_TIMEOUT_S = 0.05  # a shared pack must never hang the server
@@ -35,11 +35,11 @@ class Pattern:
     """One list entry: its regex source (compiled lazily), replacement and
     the words that let the matcher skip it."""
     __slots__ = ("source", "expr", "replace", "anchor", "required", "needs", "guarded", "checks", "second",
-                 "forms", "lead", "_rx")
+                 "forms", "lead", "texts", "_rx")
 
     def __init__(self, source: str, expr: str, replace: str | None = None,
                  anchor: tuple | None = None, required: tuple | None = None, needs: tuple = (),
-                 second: tuple | None = None, forms: dict | None = None):
+                 second: tuple | None = None, forms: str | None = None):
         self.source = source
         # A regex timeout costs 1-6 us a call, more than most matches, so
         # matching at a word runs untimed when backtracking cannot blow up:
@@ -58,16 +58,18 @@ class Pattern:
         self.checks = _shared(tuple(_split_exact(g) for g in groups))
         # The word right after the first one, as (whole words, word starts).
         self.second = _split_exact(second) if second else None
-        # A phrase without wildcards ("(we )?apologi[sz]e for") as the word
-        # sequences it matches, by first word, in the order its regex tries
-        # them: matched by comparing the draft's words, with no regex (a
-        # compiled one is 3-10 KB, and most of a pack's entries are like this).
+        # A phrase without wildcards inside words ("(we )?apologi[sz]e for")
+        # as the word sequences it matches, in the order its regex tries
+        # them (pack_forms): matched in a trie of words (phrasetrie), with
+        # no regex (a compiled one is 3-16 KB, and most entries are like this).
         self.forms = forms
         # How a raw regex's matches can begin (see _lead): checked before it runs.
         self.lead = None
         if forms is None and anchor is not None:
             self.lead = _shared(_lead(expr if source.startswith("re:") else
                                       expr[len(_PHRASE_HEAD):-len(_PHRASE_TAIL)]))
+        # Texts every match holds one of each of (see _needed_texts).
+        self.texts = None if forms is not None else _shared(_needed_texts(expr))
         self._rx: regex.Pattern | None = None   # set while in the compiled cache
 
     @property
@@ -88,10 +90,10 @@ def _linear(expr: str) -> bool:
         tree = _sre_parser.parse(expr)
     except Exception:
         return False
-    unbounded = [0]
+    unbounded = [0, 0]     # unbounded class repeats: others, atomic ones (see _atomic)
 
     def risky(seq, inside: bool) -> bool:
-        for op, av in seq:
+        for i, (op, av) in enumerate(seq):
             if op in _REPEATS:
                 lo, hi, sub = av
                 many = hi > 1
@@ -100,9 +102,7 @@ def _linear(expr: str) -> bool:
                 if hi == _sre.MAXREPEAT or hi > 16:
                     single = len(sub) == 1 and sub[0][0] == _sre.LITERAL
                     if not single:
-                        unbounded[0] += 1
-                        if unbounded[0] > 1:
-                            return True
+                        unbounded[1 if _atomic(list(seq), i) else 0] += 1
                 if risky(sub, inside or many):
                     return True
             elif op == _sre.SUBPATTERN:
@@ -117,7 +117,111 @@ def _linear(expr: str) -> bool:
             elif op in (_sre.GROUPREF, _sre.GROUPREF_EXISTS) or op not in _PLAIN_OPS:
                 return True
         return False
-    return not risky(tree, False)
+    if risky(tree, False):
+        return False
+    # All atomic: each gives characters back at most once per place, and
+    # every give-back fails at once. One other alone: linear. But an atomic
+    # one after another kind is entered again for each of its choices.
+    others, atomic = unbounded
+    return others == 0 or others + atomic <= 1
+
+
+_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~")    # ASCII, not \w, not \s, not \d
+_ASCII_SPACE = frozenset(" \t\n\r\f\v")
+
+
+def _char_class(item) -> tuple | None:
+    """A one-character item as ("set", chars) or ("cat", category); None
+    for anything else (negated sets, mixed classes, groups)."""
+    op, av = item
+    if op == _sre.LITERAL:
+        return "set", frozenset(chr(av))
+    if op == _sre.IN:
+        if len(av) == 1 and av[0][0] == _sre.CATEGORY:
+            return "cat", av[0][1]
+        chars: set[str] = set()
+        for kind, v in av:
+            if kind == _sre.LITERAL:
+                chars.add(chr(v))
+            elif kind == _sre.RANGE and v[1] - v[0] < 256:
+                chars.update(map(chr, range(v[0], v[1] + 1)))
+            else:
+                return None
+        return "set", frozenset(chars)
+    return None
+
+
+def _outside(category, ch: str) -> bool:
+    """Is `ch` surely not in \\s, \\w or \\d (as `regex` reads them)?"""
+    if category == _sre.CATEGORY_SPACE:
+        return ch.isalnum() or ch in _PUNCT
+    if category == _sre.CATEGORY_WORD:
+        return ch in _PUNCT or ch in _ASCII_SPACE
+    if category == _sre.CATEGORY_DIGIT:
+        return ch.isalpha() or ch in _PUNCT or ch in _ASCII_SPACE
+    return False
+
+
+def _disjoint(a: tuple, b: tuple) -> bool:
+    if a[0] == "set" and b[0] == "set":
+        return a[1].isdisjoint(b[1])
+    if a[0] == "cat" and b[0] == "cat":
+        return {a[1], b[1]} in ({_sre.CATEGORY_SPACE, _sre.CATEGORY_WORD}, {_sre.CATEGORY_SPACE, _sre.CATEGORY_DIGIT})
+    cat, chars = (a[1], b[1]) if a[0] == "cat" else (b[1], a[1])
+    return all(_outside(cat, ch) for ch in chars)
+
+
+def _atomic(seq: list, i: int) -> bool:
+    """Is the repeat seq[i] of one character class followed by something
+    that cannot begin with a character of that class ("\\s+on", "\\w+\\s")?
+    Then giving characters back can never help: every give-back fails at
+    the next character."""
+    sub = seq[i][1][2]
+    cls = _char_class(sub[0]) if len(sub) == 1 else None
+    if cls is None:
+        return False
+    after = _firsts(seq[i + 1:])
+    # Nothing after it in this group: what follows is unknown here.
+    return after is not None and not after[1] and all(_disjoint(cls, c) for c in after[0])
+
+
+def _firsts(seq: list) -> tuple[list, bool] | None:
+    """The classes (see _char_class) the first character matched by `seq`
+    can be in, and whether `seq` can match nothing; None when unsure."""
+    classes: list = []
+    for op, av in seq:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue                     # zero width
+        one = _char_class((op, av))
+        if one is not None:
+            return classes + [one], False
+        if op in _REPEATS:
+            got = _firsts(list(av[2]))
+            if got is None:
+                return None
+            classes += got[0]
+            if av[0] >= 1 and not got[1]:
+                return classes, False
+        elif op == _sre.SUBPATTERN:
+            got = _firsts(list(av[-1]))
+            if got is None:
+                return None
+            classes += got[0]
+            if not got[1]:
+                return classes, False
+        elif op == _sre.BRANCH:
+            empty = False
+            for alt in av[1]:
+                got = _firsts(list(alt))
+                if got is None:
+                    return None
+                classes += got[0]
+                empty = empty or got[1]
+            if not empty:
+                return classes, False
+        else:
+            return None
+    return classes, True
 
 
 LEAD_CHARS = 3      # how many first characters of a raw regex's match are worked out
@@ -148,6 +252,75 @@ def _lead(expr: str) -> tuple[str, ...] | None:
 
 
 _STOP = "\uffff"   # ends a beginning: what follows is not worked out
+_UNICODE_CLASS = regex.compile(r"\\([pP])\{[^}]*\}")
+
+
+def _needed_texts(expr: str) -> tuple[tuple[str, ...], ...] | None:
+    """Texts every match of regex `expr` contains: one of each tuple. A
+    pattern is tried only when the draft has them, so "(jammer|spyt) om te"
+    is not scanned for where neither word occurs, the Cyrillic swear words
+    not in a Greek draft, nor "[*@#]+" where nothing is starred out. None
+    when nothing is certain, or for syntax that `regex` reads differently
+    from Python's parser."""
+    if any(x in expr for x in ("(?i", "(?f", "(?V", "(?x", "\\N", "\\X", "[[", "--", "&&", "~~", "||")):
+        return None
+    # \p{L} and the like count as any word character (they need nothing).
+    plain = _UNICODE_CLASS.sub(lambda m: "\\w" if m.group(1) == "p" else "\\W", expr)
+    try:
+        tree = _sre_parser.parse(plain)
+    except Exception:
+        return None
+    if tree.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_VERBOSE):
+        return None
+    found = [n for n in dict.fromkeys(_seq_texts(list(tree))) if len(n) <= NEEDED_ALTERNATIVES]
+    # The likeliest to be missing first: long words, then rare characters.
+    found.sort(key=lambda n: (-min(map(len, n)), any(t in _COMMON for t in n), len(n)))
+    return tuple(found[:NEEDED_MAX]) or None
+
+
+NEEDED_MAX = 2             # texts checked per pattern
+NEEDED_ALTERNATIVES = 8   # beyond this many alternatives a check costs more than it saves
+_COMMON = frozenset("abcdefghijklmnopqrstuvwxyz \n")
+
+
+def _seq_texts(seq: list) -> list[tuple[str, ...]]:
+    """Texts of which a match of `seq` holds one each (alternatives sorted)."""
+    out: list[tuple[str, ...]] = []
+    run: list[str] = []
+    for op, av in seq:
+        if op == _sre.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            out.append(("".join(run),))
+            run = []
+        if op == _sre.IN:
+            chars: set[str] | None = set()
+            for kind, v in av:
+                if kind == _sre.LITERAL:
+                    chars.add(chr(v))
+                elif kind == _sre.RANGE and v[1] - v[0] < 64:
+                    chars.update(map(chr, range(v[0], v[1] + 1)))
+                else:
+                    chars = None      # negated sets, categories: anything
+                    break
+            if chars:
+                out.append(tuple(sorted(chars)))
+        elif op == _sre.SUBPATTERN:
+            if not av[1] & _sre.SRE_FLAG_IGNORECASE:
+                out += _seq_texts(list(av[-1]))
+        elif op in _REPEATS:
+            if av[0] >= 1:
+                out += _seq_texts(list(av[2]))
+        elif op == _sre.BRANCH:
+            # one of the alternatives: the union of what each needs most
+            each = [max(_seq_texts(list(alt)), key=lambda n: (min(map(len, n)), -len(n)), default=None)
+                    for alt in av[1]]
+            if each and all(each):
+                out.append(tuple(sorted({t for n in each for t in n})))
+    if run:
+        out.append(("".join(run),))
+    return out
 
 
 def _seq_lead(seq: list, n: int) -> set[str] | None:
@@ -317,6 +490,8 @@ def compile_pattern(entry) -> Pattern:
         second = _second_word(norm_src)
         first, exact_start = _first_words(norm_src, bounded=True)
         forms = _word_forms(norm_src)
+        if forms is not None:
+            forms = pack_forms(forms)
     if first is not None and exact_start:
         anchor = first          # try the pattern only where these words start
     if required is None:
@@ -334,40 +509,42 @@ FORMS_MAX = 256   # word sequences a phrase may expand to; beyond, its regex is 
 
 def _word_forms(p: str) -> tuple | None:
     """The texts phrase `p` (normalised) matches, as word sequences to
-    compare with the draft's words: ({first word: (rank, second word or
-    None, items, rank, ...)}, ((first word's prefix, rank, items), ...) for
-    those starting with a wildcard). items: the words (see _items), joined
-    by white space unless punctuation is written between them ("don't"); a
-    word may end in "*" (runs on through letters, "'" and "-"). Ranks follow
-    the order the regex tries them (alternatives left to right, an optional
-    part first taken), so the first sequence found at a place is the regex's
-    match there. None when `p` expands to more than FORMS_MAX texts, or to
-    something the items cannot say the regex's way (a wildcard inside a
-    word or before punctuation, two white-space runs in a row)."""
+    compare with the draft's words (see phrasetrie): a tuple of items
+    tuples (see _items), in the order the regex tries them (alternatives
+    left to right, an optional part first taken), so the first found at a
+    place is the regex's match there. Items are joined by white space
+    unless punctuation is written between them ("don't"); an item may end
+    in "*" (runs on through letters, "'" and "-"). None when `p` expands to
+    more than FORMS_MAX texts, or to something the items cannot say the
+    regex's way (a wildcard inside a word or before punctuation, two
+    white-space runs in a row)."""
+    if _FORM_SEP in p or _ITEM_SEP in p:
+        return None
     texts = _expand(p, 0, top=True)
     if texts is None:
         return None
-    by_first: dict[str, list] = {}
-    wild: list = []
-    seen = set()
+    forms: dict[tuple, None] = {}
     for t in texts[0]:
         items = _items(t)
         if items is None:
             return None
-        if items in seen:
-            continue
-        seen.add(items)
-        rank = len(seen)
-        if items[0].endswith("*"):
-            wild.append((items[0][:-1], rank, items))
-        else:
-            # with the second word, so most forms are passed over at a glance
-            second = items[1] if len(items) > 1 and _TOKEN.match(items[1]) and not items[1].endswith("*") else None
-            by_first.setdefault(items[0], []).extend((rank, second, items))
-    return {w: tuple(v) for w, v in by_first.items()}, tuple(wild)
+        forms[items] = None
+    return tuple(forms)
 
 
-_RANK = itemgetter(0)
+# Pattern.forms is kept as one string (a pack has ~30,000 forms; as tuples
+# they cost ~6 MB, as text ~1 MB) and split when a matcher is built.
+_FORM_SEP, _ITEM_SEP = "\x1e", "\x1f"
+
+
+def pack_forms(forms: tuple[tuple[str, ...], ...]) -> str:
+    return _FORM_SEP.join(_ITEM_SEP.join(items) for items in forms)
+
+
+def unpack_forms(packed: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(f.split(_ITEM_SEP)) for f in packed.split(_FORM_SEP))
+
+
 _WORD_START = regex.compile(r"[\p{L}\p{M}\p{N}]")
 _GAP = regex.compile(r"[^\p{L}\p{M}\p{N}*]+")
 
@@ -720,11 +897,6 @@ def _regex_first_words(p: str, _depth: int = 0, bounded: bool = True, _moves=Non
 
 
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
-# What regex's \s matches (Unicode White_Space), for phrases matched word by word.
-_WS = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-                "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-
-
 class WordIndex:
     """The words of one normalised text, built once per check and shared by
     every list and pack: where each word starts, and which words and word
@@ -766,71 +938,6 @@ class WordIndex:
         i = bisect_left(self._sorted, prefix)
         return i < len(self._sorted) and self._sorted[i].startswith(prefix)
 
-    def phrase_end(self, pos: int, forms: tuple) -> int:
-        """Where the first of a phrase's forms (Pattern.forms) that stands
-        at `pos` ends (what the phrase's regex matches there), else -1."""
-        i = bisect_left(self.starts, pos)
-        if i >= len(self.starts) or self.starts[i] != pos:
-            return -1
-        tokens = self.tokens
-        tok = tokens[i]
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        by_first, wild = forms
-        cands = by_first.get(tok, ())
-        if wild:
-            more = [(rank, None, items) for prefix, rank, items in wild if tok.startswith(prefix)]
-            if more:
-                cands = [x for f in sorted((*zip(cands[::3], cands[1::3], cands[2::3]), *more),
-                                           key=_RANK) for x in f]
-        for k in range(1, len(cands), 3):
-            second = cands[k]
-            if second is None or second == nxt:
-                end = self._form_end(i, cands[k + 1])
-                if end >= 0:
-                    return end
-        return -1
-
-    def _form_end(self, i: int, items: tuple[str, ...]) -> int:
-        text, tokens, starts = self.text, self.tokens, self.starts
-        n = len(text)
-        end = k = -1
-        for j, word in enumerate(items):
-            k = i if j == 0 else k + 1
-            if k >= len(tokens):
-                return -1
-            tok = tokens[k]
-            if j:
-                between = text[end:starts[k]]
-                if _WORD_START.match(word):
-                    if not between or not _WS.issuperset(between):
-                        return -1
-                else:   # punctuation between the words: exactly that
-                    gap = len(between)
-                    if word[:gap] != between:
-                        return -1
-                    word = word[gap:]
-            end = starts[k] + len(tok)
-            if word[-1] != "*":
-                if tok != word:
-                    return -1
-                continue
-            if not tok.startswith(word[:-1]):
-                return -1
-            # [\p{L}\p{M}\p{N}'-]*: on through "'" and "-" and the words they join
-            while True:
-                e = end
-                while e < n and text[e] in "'-":
-                    e += 1
-                if e == end:
-                    break
-                if k + 1 < len(tokens) and starts[k + 1] == e:
-                    k += 1
-                    end = e + len(tokens[k])
-                else:
-                    end = e
-                    break
-        return end
-
     def followed_by(self, starts: list[int], second: tuple[frozenset, tuple]) -> list[int]:
         exact, prefixes = second
         after = self.after
@@ -838,6 +945,8 @@ class WordIndex:
                 if (w := after.get(p)) is not None and (w in exact or (prefixes and w.startswith(prefixes)))]
 
     def may_match(self, pat: Pattern) -> bool:
+        """Does the text hold what every match of `pat` needs: a word of
+        each of its groups (set look-ups, first), then its texts?"""
         words = self.words
         for exact, starts in pat.checks:
             if exact and not words.isdisjoint(exact):
@@ -845,31 +954,56 @@ class WordIndex:
             if starts and any(map(self.has_start, starts)):
                 continue
             return False
+        if pat.texts is not None:
+            text = self.text
+            for need in pat.texts:
+                for alternative in need:
+                    if alternative in text:
+                        break
+                else:
+                    return False
         return True
+
+
+def _may_begin(lead: tuple[str, ...], word: str) -> bool:
+    """Can a match with one of these beginnings (Pattern.lead) start at
+    this word? A beginning longer than the word is decided at the place."""
+    for start in lead:
+        if word.startswith(start) if len(start) <= len(word) else start.startswith(word):
+            return True
+    return False
 
 
 class Matcher:
     """Many phrase lists matched in one pass over a text's words.
 
-    A pattern that starts with literal words is tried only where one of them
-    stands; one with no such start is scanned for, but only when its
-    required word occurs. Thousands of patterns cost a few dict look-ups per
-    word of the draft, not a regex per pattern."""
+    Phrases with word forms are found by walking the draft's words down one
+    trie (phrasetrie). Any other pattern that starts with literal words is
+    tried only where one of them stands; one with no such start is scanned
+    for, but only when its required word occurs. Thousands of patterns cost
+    a few dict look-ups per word of the draft, not a regex per pattern."""
 
     def __init__(self, lists: list[PhraseList]):
         self._exact: dict[str, list[tuple]] = {}
         self._prefix: dict[str, list[tuple]] = {}
         self._scan_list: list[tuple] = []
+        self._entry: list[tuple] = []          # by order: (pattern, list name, order)
+        self._trie = PhraseTrie()
         order = 0
         for plist in lists:
             for pat in plist.patterns:
                 entry = (pat, plist.name, order)
+                self._entry.append(entry)
                 order += 1
                 if pat.anchor is None:
                     self._scan_list.append(entry)
                     continue
+                if pat.forms is not None:
+                    self._trie.add(entry[2], unpack_forms(pat.forms))
+                    continue
                 for word, exact in pat.anchor:
                     (self._exact if exact else self._prefix).setdefault(word, []).append(entry)
+        self._trie.freeze()
         self._lengths = sorted({len(w) for w in self._prefix})
         self._by_word: dict[str, tuple] = {}
         self._chunks: dict[tuple, tuple] = {}
@@ -885,7 +1019,9 @@ class Matcher:
                 if size > len(word):
                     break
                 found += self._prefix.get(word[:size], ())
-            hit = tuple(found)
+            # A regex anchored on a letter ("\bf[u*@#]ck") is listed under
+            # every word starting with it: keep those the word can begin.
+            hit = tuple(e for e in found if e[0].lead is None or _may_begin(e[0].lead, word))
             with self._lock:
                 if len(self._by_word) >= WORD_CACHE_MAX:
                     self._by_word.clear()   # cheap bound; refills with current words
@@ -989,14 +1125,6 @@ class Matcher:
             # ("apolog* for" running on through "apologise--...-apolog for")
             # starts no other hit of it.
             last = -1
-            if pat.forms is not None:
-                for pos in starts:
-                    if pos >= last:
-                        end = index.phrase_end(pos, pat.forms)
-                        if end > 0:
-                            out[chunk(pos)].append((pos, -end, order, pat, name))
-                            last = end
-                continue
             rx = None   # compiled only when some place passes the lead test
             try:
                 lead = pat.lead
@@ -1011,6 +1139,8 @@ class Matcher:
                         last = m.end()
             except TimeoutError:
                 continue  # a runaway pattern loses its hits, not the request
+        if self._trie.phrases:
+            self._walk(out, index, runs, every, chunk)
         for pat, name, order in self._scan_list:
             if index.may_match(pat):
                 self._scan(out, runs, chunk, pat, name, order, text)
@@ -1022,6 +1152,31 @@ class Matcher:
                 if i + 1 < len(todo) and todo[i + 1][0] == ce:
                     keep[i + 1] = False
         return out, keep
+
+    def _walk(self, out: list, index: WordIndex, runs: list, every: bool, chunk) -> None:
+        """The word-form phrases' hits in the new chunks: at each word, the
+        best form of each phrase standing there (phrasetrie)."""
+        text, tokens, starts = index.text, index.tokens, index.starts
+        at, firsts = self._trie.at, self._trie.firsts
+        entry = self._entry
+        last: dict[int, int] = {}   # phrase -> end of its previous hit
+        spans = [(0, len(tokens))] if every else \
+            [(bisect_left(starts, rs), bisect_left(starts, re_)) for rs, re_ in runs]
+        for lo, hi in spans:
+            for i in range(lo, hi):
+                first = firsts(tokens[i])
+                if not first:
+                    continue
+                found = at(text, tokens, starts, i, first)
+                pos = starts[i]
+                # As a scan would: a place inside this phrase's previous hit
+                # ("apolog* for" running on through "apologise--...-apolog
+                # for") starts no other hit of it.
+                for order, (_, end) in found.items():
+                    if pos >= last.get(order, -1):
+                        pat, name, _ = entry[order]
+                        out[chunk(pos)].append((pos, -end, order, pat, name))
+                        last[order] = end
 
     @staticmethod
     def _scan(out: list, runs: list, chunk, pat: Pattern, name: str, order: int, text: str) -> None:
