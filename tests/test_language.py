@@ -264,12 +264,18 @@ def test_per_word_scores_equal_whole_text_scores(det):
             continue
         whole = " ".join(words)
         grams = p.ngrams(whole)
-        got = det._loglik(p, words)
+        got = det._loglik(p, words, tuple(range(len(p.langs))))
         if not grams:
             assert got is None, text
             continue
         want = p.loglik(grams)
         assert got is not None and all(abs(a - b) < 1e-6 * max(1.0, abs(b)) for a, b in zip(got, want)), text
+        # Only some languages scored (those of the text's script): the same
+        # sums for those, nothing for the rest.
+        some = tuple(range(1, len(p.langs), 3))
+        part = det._loglik(p, words, some)
+        assert [part[i] for i in some] == [got[i] for i in some], text
+        assert not any(v for i, v in enumerate(part) if i not in some), text
     assert _strip_latin(["Спасибо", "Wi"]) and not _strip_latin(["Thank", "вам"])
 
 

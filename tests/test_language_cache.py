@@ -81,7 +81,8 @@ def test_detection_is_identical(fresh, cached):
             assert a.detect(text, prior=prior) == b.detect(text, prior=prior), (text, prior)
         words = language.clean(text).split()
         if words:
-            assert a._loglik(fresh, words) == b._loglik(cached, words), text
+            every = tuple(range(len(fresh.langs)))
+            assert a._loglik(fresh, words, every) == b._loglik(cached, words, every), text
         assert cached.loglik(cached.ngrams(text)) == fresh.loglik(fresh.ngrams(text)), text
 
 
@@ -136,3 +137,17 @@ def test_without_a_usable_cache_it_builds_in_process(fresh, tmp_path, monkeypatc
     blocked.write_text("not a folder")
     monkeypatch.undo()
     _same_tables(fresh, _Profiles(0, cache_dir=str(blocked)))
+
+
+def test_the_ngram_table_gives_back_what_it_was_built_from():
+    from replycoach.language import _GainTable, _PAIR
+    gain = {"a": _PAIR.pack(1, -0.5), " ab": _PAIR.pack(2, 1.25) + _PAIR.pack(3, 2.0), "ж": _PAIR.pack(0, 3.0),
+            "\U0001F600x": _PAIR.pack(4, 0.5), "ab": _PAIR.pack(5, 0.25)}
+    table = _GainTable(*_GainTable.parts(gain))
+    assert dict(table.items()) == gain and len(table) == 5
+    for gram, entry in gain.items():
+        assert gram in table and table.get(gram) == entry
+    for missing in ("b", "a ", "abc", "", "abcd", 5, None):
+        assert missing not in table and table.get(missing if isinstance(missing, str) else "zz") is None
+    with pytest.raises(ValueError):
+        _GainTable(b"", b"", b"x")

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import math
-import operator
 from array import array
 import struct
 import os
@@ -37,6 +36,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from bisect import bisect_left
 from itertools import islice
 
 import regex
@@ -164,7 +164,7 @@ class _Profiles:
             tables = self._from_cache(cache_dir) if cache_dir is not None else None
             langs, gain, unigrams = tables or self._read_profiles()
             self.langs: list[str] = langs
-            self.gain: dict[str, bytes] = gain
+            self.gain: _GainTable = gain if isinstance(gain, _GainTable) else _GainTable(*gain)
             self.scripts = self._letter_scripts(unigrams)
         self.index = {lang: i for i, lang in enumerate(self.langs)}
 
@@ -183,8 +183,9 @@ class _Profiles:
         return factory
 
     @staticmethod
-    def _read_profiles() -> tuple[list[str], dict[str, bytes], list[tuple[str, bytes]]]:
-        """(langs, gain, unigrams) from langdetect's JSON files. unigrams:
+    def _read_profiles() -> tuple[list[str], tuple[bytes, bytes, bytes], list[tuple[str, bytes]]]:
+        """(langs, gain, unigrams) from langdetect's JSON files. gain: the
+        parts of a _GainTable. unigrams:
         per language its letters and their probabilities (array "d" bytes),
         in file order, for _letter_scripts."""
         # Profiles are read one at a time straight into packed bytes, not
@@ -227,15 +228,8 @@ class _Profiles:
         scripts = _Profiles._letter_scripts(unigrams)
         alone = {i for i, own in enumerate(scripts) if len(own) == 1 and
                  sum(1 for other in scripts if own & other) == 1}
-        # Equal entries (a rare n-gram of one language) share one bytes object.
-        same: dict[bytes, bytes] = {}
-        table: dict[str, bytes] = {}
-        for g, b in gain.items():
-            if all(i in alone for i, _ in _PAIR.iter_unpack(b)):
-                continue
-            entry = bytes(b)
-            table[g] = same.setdefault(entry, entry)
-        return langs, table, unigrams
+        kept = {g: bytes(b) for g, b in gain.items() if not all(i in alone for i, _ in _PAIR.iter_unpack(b))}
+        return langs, _GainTable.parts(kept), unigrams
 
     @staticmethod
     def _letter_scripts(unigrams: list[tuple[str, bytes]]) -> list[frozenset]:
@@ -296,8 +290,8 @@ class _Profiles:
                     tables = marshal.loads(data)
                     del data
                     if (isinstance(tables, tuple) and len(tables) == 5 and tables[:2] == (_CACHE_FORMAT, key)
-                            and isinstance(tables[3], dict) and len(tables[2]) == len(tables[4])):
-                        return tables[2:]
+                            and isinstance(tables[3], tuple) and len(tables[2]) == len(tables[4])):
+                        return tables[2], _GainTable(*tables[3]), tables[4]
                 except (OSError, ValueError, EOFError, TypeError):
                     pass
                 if attempt or not cls._build_in_child(os.path.dirname(path)):
@@ -318,7 +312,8 @@ class _Profiles:
         """Builds the tables and writes them atomically (runs in the child)."""
         import marshal
         path, key = cls._cache_path(cache_dir)
-        data = marshal.dumps((_CACHE_FORMAT, key, *cls._read_profiles()))
+        langs, gain, unigrams = cls._read_profiles()
+        data = marshal.dumps((_CACHE_FORMAT, key, langs, gain, unigrams))
         cachefiles.write_atomic(path, data)
         cachefiles.remove_stale(path, "profiles-", ".marshal")
         return path
@@ -379,7 +374,71 @@ def extract_ngrams(text: str, known) -> list[str]:
 
 
 _PAIR = struct.Struct("<Bf")   # (language index, log gain) packed: 5 bytes an entry
-_CACHE_FORMAT = 2               # of the profile cache file; bump when _read_profiles changes
+
+
+def _gram_code(gram: str) -> int:
+    """An n-gram (1-3 characters, never NUL) as one number, in text order."""
+    code = 0
+    for k, ch in enumerate(gram):
+        code |= ord(ch) << (42 - 21 * k)
+    return code
+
+
+class _GainTable:
+    """n-gram -> packed (language index, log gain) entries, in three flat
+    arrays: sorted n-gram codes, where each entry ends, and the entries.
+    A dict of 40,000 short strings cost ~5.5 MB; this ~1.5 MB, and a look-up
+    (only for words not yet scored) is a bisect."""
+
+    def __init__(self, codes: bytes, ends: bytes, blob: bytes):
+        self._codes = array("Q", codes)
+        self._ends = array("I", ends)
+        self._blob = blob
+        if len(self._ends) != len(self._codes) + 1 or self._ends[-1] != len(blob):
+            raise ValueError("inconsistent n-gram table")
+
+    @staticmethod
+    def parts(gain: dict[str, bytes]) -> tuple[bytes, bytes, bytes]:
+        items = sorted((_gram_code(g), b) for g, b in gain.items())
+        ends = array("I", [0])
+        for _, b in items:
+            ends.append(ends[-1] + len(b))
+        return array("Q", [c for c, _ in items]).tobytes(), ends.tobytes(), b"".join(b for _, b in items)
+
+    def _find(self, gram: str) -> int:
+        if not 1 <= len(gram) <= 3:
+            return -1
+        code = _gram_code(gram)
+        i = bisect_left(self._codes, code)
+        return i if i < len(self._codes) and self._codes[i] == code else -1
+
+    def get(self, gram: str, default=None):
+        i = self._find(gram)
+        return default if i < 0 else self._blob[self._ends[i]:self._ends[i + 1]]
+
+    def __contains__(self, gram) -> bool:
+        return isinstance(gram, str) and self._find(gram) >= 0
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    def items(self):
+        for i, code in enumerate(self._codes):
+            gram = "".join(chr(code >> (42 - 21 * k) & 0x1FFFFF) for k in range(3)).rstrip("\0")
+            yield gram, self._blob[self._ends[i]:self._ends[i + 1]]
+
+    def keys(self):
+        return [g for g, _ in self.items()]
+
+    def values(self):
+        return [b for _, b in self.items()]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _GainTable) and (self._codes, self._ends, self._blob) == \
+            (other._codes, other._ends, other._blob)
+
+    __hash__ = None
+_CACHE_FORMAT = 3               # of the profile cache file; bump when _read_profiles changes
 _CACHE_BUILD_TIMEOUT = 120.0    # s for the child process that writes it (~1 s)
 _PROFILES: dict[int, _Profiles] = {}
 _PROFILES_LOCK = threading.Lock()
@@ -463,7 +522,9 @@ LEX_CAP = 20.0
 LEX_MAX_WORDS = 25
 _LEX_WORD = regex.compile(r"[\p{L}][\p{L}'’]+")
 SAMPLE_CHARS = 600
-WORD_SCORES_MAX = 4096    # cached per-word scores (float32: ~0.35 KB each)
+# Cached per-word scores: a user's vocabulary, so a new draft is mostly
+# known words (float32 for the languages of the word's script: ~0.25 KB each).
+WORD_SCORES_MAX = 8192
 _NO_GRAMS = array("f")
 _LD_LATIN = regex.compile(r"[A-z]")
 # At or above U+0300, except the block "Latin Extended Additional".
@@ -474,6 +535,8 @@ def _strip_latin(words: list[str]) -> bool:
     """langdetect's cleaning_text drops Latin letters from a text that is
     mostly another script; the same decision, over all the words."""
     text = "".join(words)
+    if not _LD_OTHER.search(text):
+        return False     # the usual case for Latin-script words: no counting
     return len(_LD_LATIN.findall(text)) * 2 < len(_LD_OTHER.findall(text))
 
 
@@ -509,7 +572,8 @@ class LanguageDetector:
         self.candidates = frozenset(wanted)
         self._cache: OrderedDict = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._word_scores: dict[tuple, array] = {}
+        self._word_scores: dict[str, array] = {}
+        self._lanes: dict[tuple, int] = {}   # the eligible-language tuples seen, numbered
 
     def _load(self) -> _Profiles:
         # Profiles load lazily (~0.5 s) and once per process and seed, behind a lock.
@@ -564,9 +628,11 @@ class LanguageDetector:
         """Letter statistics are weak on a few words ("We don't believe you."
         reads as Afrikaans to them): add, per word, the evidence of each
         supported language's dictionary knowing it or not."""
-        words = [w for k, w in enumerate(_LEX_WORD.findall(text))
-                 if k == 0 or not w[:1].isupper()][:LEX_MAX_WORDS]
-        if not words or len(_LEX_WORD.findall(text)) > LEX_MAX_WORDS:
+        found = _LEX_WORD.findall(text)
+        if len(found) > LEX_MAX_WORDS:
+            return z
+        words = [w for k, w in enumerate(found) if k == 0 or not w[:1].isupper()]
+        if not words:
             return z
         z = dict(z)
         for i in z:
@@ -630,7 +696,7 @@ class LanguageDetector:
             # The only language of this script (its n-grams are not even
             # kept): what scoring would say, with certainty.
             return self._result(p.langs[eligible[0]], 1.0, "detected")
-        loglik = self._loglik(p, by_script[script]) if eligible else None
+        loglik = self._loglik(p, by_script[script], tuple(eligible)) if eligible else None
         if loglik is None:
             for rx, code in _SCRIPT_ONLY:
                 n = len(rx.findall(scored))
@@ -643,23 +709,32 @@ class LanguageDetector:
                 return special
         return p, {i: loglik[i] / TEMPERATURE for i in eligible}
 
-    def _loglik(self, p: _Profiles, words: list[str]) -> list[float] | None:
-        """langdetect's log-likelihood of the words joined by spaces, or None
-        when no n-gram is known. Its n-grams never cross a space, so the sum
-        is taken per word and each word's share is cached: drafts reuse the
-        same words, and scoring is most of detection's time."""
+    def _loglik(self, p: _Profiles, words: list[str], eligible: tuple[int, ...]) -> list[float] | None:
+        """langdetect's log-likelihood of the words joined by spaces, for
+        the `eligible` languages (others 0), or None when no n-gram is
+        known. Its n-grams never cross a space, so the sum is taken per
+        word and each word's share is cached: drafts reuse the same words,
+        and scoring is most of detection's time."""
+        if not words:
+            return None
         strip = _strip_latin(words)
-        scores = [0.0] * len(p.langs)
-        found = False
-        last = len(words) - 1
         cache = self._word_scores
-        for k, word in enumerate(words):
-            key = (word, k == last, strip)
+        lanes = self._lanes.setdefault(eligible, len(self._lanes))
+        tag = 4 * lanes + 2 * strip
+        vecs = []
+        # Each distinct word once; the last has no space after it.
+        for word, count in (*Counter(words[:-1]).items(), (words[-1], -1)):
+            # a string key (a tuple would cost 64 bytes more)
+            key = f"{word}\0{chr(0x30 + tag + (count < 0))}"
             vec = cache.get(key)
             if vec is None:
-                text = _langdetect_text(word, strip) + ("" if k == last else " ")
+                text = _langdetect_text(word, strip) + ("" if count < 0 else " ")
                 grams = extract_ngrams(text, p.gain)
-                vec = array("f", p.loglik(grams)) if grams else _NO_GRAMS
+                if grams:
+                    every = p.loglik(grams)
+                    vec = array("f", [every[i] for i in eligible])
+                else:
+                    vec = _NO_GRAMS
                 with self._cache_lock:
                     if len(cache) >= WORD_SCORES_MAX:
                         # the older half goes: a draft's words stay cached
@@ -667,9 +742,13 @@ class LanguageDetector:
                             del cache[old]
                     cache[key] = vec
             if vec is not _NO_GRAMS:
-                found = True
-                scores = list(map(operator.add, scores, vec))
-        return scores if found else None
+                vecs += [vec] * abs(count)
+        if not vecs:
+            return None
+        scores = [0.0] * len(p.langs)
+        for i, column in zip(eligible, zip(*vecs)):
+            scores[i] = sum(column)
+        return scores
 
     def _cyrillic(self, p: _Profiles, text: str, loglik: list[float]) -> LanguageResult | None:
         """Letters only one neighbour has. Penalties, not verdicts: a stray
