@@ -199,3 +199,21 @@ def test_no_engine_thread_runs_beside_an_evaluation():
     out = subprocess.run([sys.executable, "-c", _SWITCHING, server], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, (out.returncode, out.stderr[-2000:])
     assert int(out.stdout) > 1000
+
+
+def test_the_engine_is_given_only_the_fields_some_rule_tests():
+    # durable-rules copies and parses every field of a fact several times
+    # per firing; the others are left out (the fuzz tests above check that
+    # no firing changes).
+    from replycoach.engine import _fields
+    terms = [{"$or": [{"words": 3}, {"$and": [{"$gt": {"n_thanks": 0}}, {"lang": "en"}]}]}, {"$lt": {"chars": 9}}]
+    assert _fields(terms) == {"words", "n_thanks", "lang", "chars"}
+    rules = [CompiledRule("p/a#0", "p", "a", tuple(terms), None, ()),
+             CompiledRule("p/b#0", "p", "b", (), "thanks", ({"text": "x"},))]
+    rs = Ruleset(rules)
+    assert rs.ctx_fields == ("pack", "chars", "lang", "n_thanks", "words")
+    assert rs.hit_fields == ("pack", "list", "text")
+    fired = rs.evaluate([{"pack": "p", "words": 3, "chars": 5, "lang": "ru", "n_thanks": 0, "review_known": True}],
+                        [{"pack": "p", "list": "thanks", "text": "x", "start": 0, "end": 1, "sentence": 0},
+                         {"pack": "p", "list": "thanks", "text": "y", "start": 2, "end": 3, "sentence": 0}])
+    assert [(f.key, f.hit) for f in fired] == [("p/a#0", None), ("p/b#0", 0)]

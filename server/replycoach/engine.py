@@ -79,6 +79,10 @@ class Ruleset:
         # Hits of other lists match no rule (their counts are on the context
         # fact): asserting them would only cost time.
         self.hit_lists = frozenset(r.for_each for r in rules if r.for_each)
+        # The engine copies, serialises and parses every field of a fact, a
+        # few times per firing: give it only the fields some rule tests.
+        self.ctx_fields = ("pack", *sorted(_fields([r.ctx_terms for r in rules]) - {"pack"}))
+        self.hit_fields = ("pack", "list", *sorted(_fields([r.hit_terms for r in rules]) - {"pack", "list"}))
         self.name = f"replycoach_{next(_names)}"
         self._results: dict[str, list[Firing]] = {}
         self._sids = itertools.count(1)
@@ -119,10 +123,14 @@ class Ruleset:
             self._results[sid] = []
             facts = []
             for i, ctx in enumerate(contexts):
-                facts.append({**ctx, "kind": "ctx", "sid": sid, "id": f"{sid}c{i}"})
+                fact = {k: ctx[k] for k in self.ctx_fields if k in ctx}
+                fact.update(kind="ctx", sid=sid, id=f"{sid}c{i}")
+                facts.append(fact)
             for i, hit in enumerate(hits):
                 if hit["list"] in self.hit_lists:
-                    facts.append({**hit, "kind": "hit", "hid": i, "sid": sid, "id": f"{sid}h{i}"})
+                    fact = {k: hit[k] for k in self.hit_fields if k in hit}
+                    fact.update(kind="hit", hid=i, sid=sid, id=f"{sid}h{i}")
+                    facts.append(fact)
             try:
                 if facts:
                     try:
@@ -145,6 +153,23 @@ class Ruleset:
                     self._host.delete_state(self.name, sid)
                 except Exception:
                     pass
+
+
+def _fields(terms) -> set[str]:
+    """The fact fields durable-rules terms test ({field: value},
+    {"$op": {field: value}}, {"$or"/"$and": [terms]})."""
+    found: set[str] = set()
+    todo = list(terms)
+    while todo:
+        t = todo.pop()
+        if isinstance(t, dict):
+            for key, value in t.items():
+                if not key.startswith("$"):
+                    found.add(key)
+                todo.append(value)
+        elif isinstance(t, (list, tuple)):
+            todo.extend(t)
+    return found
 
 
 # durable-rules keeps global state in its C extension: serialize everything.
