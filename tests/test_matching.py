@@ -133,17 +133,29 @@ def test_phrases_match_without_a_regex_exactly_as_their_regex_would():
         assert found == _full_scan(PhraseList("x", pats), norm, text), text
 
 
+def _patterns_and_texts(attr: str, alphabet: str, size: int, seed: int):
+    """The built-in pack's patterns that have `attr`, and the normalised
+    example texts of every language plus 50 random ones from `alphabet`."""
+    import random
+
+    from replycoach.packs.registry import PackRegistry
+
+    from .conftest import ROOT
+    pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
+    pats = [p for lang in pack.langs.values() for pl in lang.lists.values() for p in pl.patterns if getattr(p, attr)]
+    texts = [ex.request["text"] for lang in pack.langs.values() for ex in lang.examples]
+    rnd = random.Random(seed)
+    texts += ["".join(rnd.choice(alphabet) for _ in range(size)) for _ in range(50)]
+    return pats, [normalize(text).text for text in texts]
+
+
 def test_a_regex_is_tried_only_when_the_text_has_what_it_needs():
     # Pattern.texts: texts of which every match holds one each, worked out
     # from the regex; a text without them is not scanned. On every example
     # text (and random ones), every match must hold them.
-    import random
-
     import regex
     from replycoach.matching import _needed_texts
-    from replycoach.packs.registry import PackRegistry
 
-    from .conftest import ROOT
     assert _needed_texts(r"\b\w*п[иi1е][з3z][дd]\w*") == (("п",), ("d", "д"))
     assert _needed_texts(r"\b(за|на)?[её][б6]?[\*@#]+[\p{L}\*@#]*") == (("е", "ё"), ("#", "*", "@"))
     assert _needed_texts(r"\b((ons|ek)\s+is\s+)?(jammer|spyt)\s+om\s+te\s+(hoor|lees)") == \
@@ -151,13 +163,8 @@ def test_a_regex_is_tried_only_when_the_text_has_what_it_needs():
     assert _needed_texts(r"(ab)?c|d") == (("c", "d"),) and _needed_texts(r"[^a]b") == (("b",),)
     assert _needed_texts(r"(?i)abc") is None and _needed_texts(r"x?") is None
     assert _needed_texts(r"\p{L}+") is None and _needed_texts(r"[[a-z]--[aeiou]]") is None
-    pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
-    pats = [p for lang in pack.langs.values() for pl in lang.lists.values() for p in pl.patterns if p.texts]
+    pats, norms = _patterns_and_texts("texts", "ехуйпздб6*@#3 sht!1 ", 120, seed=7)
     assert len(pats) > 500
-    texts = [ex.request["text"] for lang in pack.langs.values() for ex in lang.examples]
-    rnd = random.Random(7)
-    texts += ["".join(rnd.choice("ехуйпздб6*@#3 sht!1 ") for _ in range(120)) for _ in range(50)]
-    norms = [normalize(text).text for text in texts]
     found = 0
     for pat in pats:
         rx = regex.compile(pat.expr, regex.V1)
@@ -172,24 +179,15 @@ def test_a_regex_is_skipped_only_where_none_of_its_matches_can_begin():
     # Pattern.lead: the first characters every match begins with, worked out
     # from the regex; a place that begins otherwise is not tried. On every
     # example text (and random ones), every match must begin with one.
-    import random
-
     import regex
     from replycoach.matching import WordIndex, _lead
-    from replycoach.packs.registry import PackRegistry
 
-    from .conftest import ROOT
     assert _lead(r"\bt[u*#]r(pea)?\b") == ("t#r", "t*r", "tur")
     assert _lead(r"\b(ons|ek)\s+sal") == ("ek", "ons") and _lead(r"\bk[^a]x") == ("k",)
     assert _lead(r"\b\w*pizd") is None and _lead(r"(?i)abc") is None and _lead(r"\p{L}x") is None
-    pack = PackRegistry([f"{ROOT}/rules"]).current.packs["reply-guidelines"]
-    pats = [p for lang in pack.langs.values() for pl in lang.lists.values() for p in pl.patterns if p.lead]
+    pats, norms = _patterns_and_texts("lead", "tsdkabn*#@$1u ru ", 200, seed=5)
     assert len(pats) > 300
-    texts = [ex.request["text"] for lang in pack.langs.values() for ex in lang.examples]
-    rnd = random.Random(5)
-    texts += ["".join(rnd.choice("tsdkabn*#@$1u ru ") for _ in range(200)) for _ in range(50)]
     tried = 0
-    norms = [normalize(text).text for text in texts]
     starts = [set(WordIndex(norm).starts) for norm in norms]
     for pat in pats:
         rx = regex.compile(pat.expr, regex.V1)

@@ -139,16 +139,23 @@ def _char_class(item) -> tuple | None:
     if op == _sre.IN:
         if len(av) == 1 and av[0][0] == _sre.CATEGORY:
             return "cat", av[0][1]
-        chars: set[str] = set()
-        for kind, v in av:
-            if kind == _sre.LITERAL:
-                chars.add(chr(v))
-            elif kind == _sre.RANGE and v[1] - v[0] < 256:
-                chars.update(map(chr, range(v[0], v[1] + 1)))
-            else:
-                return None
-        return "set", frozenset(chars)
+        chars = _set_chars(av)
+        return ("set", frozenset(chars)) if chars else None
     return None
+
+
+def _set_chars(items) -> set[str] | None:
+    """The characters of a parsed [...] set of letters and small ranges;
+    None for negated sets, categories and wide ranges."""
+    chars: set[str] = set()
+    for kind, v in items:
+        if kind == _sre.LITERAL:
+            chars.add(chr(v))
+        elif kind == _sre.RANGE and v[1] - v[0] < 256:
+            chars.update(map(chr, range(v[0], v[1] + 1)))
+        else:
+            return None
+    return chars
 
 
 def _outside(category, ch: str) -> bool:
@@ -295,15 +302,7 @@ def _seq_texts(seq: list) -> list[tuple[str, ...]]:
             out.append(("".join(run),))
             run = []
         if op == _sre.IN:
-            chars: set[str] | None = set()
-            for kind, v in av:
-                if kind == _sre.LITERAL:
-                    chars.add(chr(v))
-                elif kind == _sre.RANGE and v[1] - v[0] < 64:
-                    chars.update(map(chr, range(v[0], v[1] + 1)))
-                else:
-                    chars = None      # negated sets, categories: anything
-                    break
+            chars = _set_chars(av)    # None for negated sets, categories: anything
             if chars:
                 out.append(tuple(sorted(chars)))
         elif op == _sre.SUBPATTERN:
@@ -337,15 +336,7 @@ def _seq_lead(seq: list, n: int) -> set[str] | None:
         if op == _sre.LITERAL:
             nxt = {chr(av)}
         elif op == _sre.IN:
-            nxt = set()
-            for kind, v in av:
-                if kind == _sre.LITERAL:
-                    nxt.add(chr(v))
-                elif kind == _sre.RANGE and v[1] - v[0] < 64:
-                    nxt.update(map(chr, range(v[0], v[1] + 1)))
-                else:
-                    nxt = {_STOP}          # negated sets, categories
-                    break
+            nxt = _set_chars(av) or {_STOP}     # negated sets, categories: not worked out
         elif op in (_sre.CATEGORY, _sre.ANY, _sre.NOT_LITERAL):
             nxt = {_STOP}
         elif op == _sre.SUBPATTERN:
