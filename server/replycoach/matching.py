@@ -243,7 +243,20 @@ def _lead(expr: str) -> tuple[str, ...] | None:
     ("\\bt[u*#@y][r*#@]...") and would be tried at every word starting with
     it. An over-estimate; None when unsure (flags, or syntax that `regex`
     reads differently from Python's parser)."""
-    if any(x in expr for x in ("(?i", "(?f", "(?V", "(?x", "\\p", "\\P", "\\N", "\\X", "[[", "--", "&&", "~~", "||")):
+    tree = _parse_plain(expr) if "\\p" not in expr and "\\P" not in expr else None
+    if tree is None:
+        return None
+    found = _seq_lead(list(tree), LEAD_CHARS)
+    if not found:
+        return None
+    found = {a.rstrip(_STOP) for a in found}
+    return None if "" in found else tuple(sorted(found))
+
+
+def _parse_plain(expr: str):
+    """Python's parse of a regex that means the same to `regex` (no
+    flags, no syntax only `regex` has); None otherwise."""
+    if any(x in expr for x in ("(?i", "(?f", "(?V", "(?x", "\\N", "\\X", "[[", "--", "&&", "~~", "||")):
         return None
     try:
         tree = _sre_parser.parse(expr)
@@ -251,11 +264,7 @@ def _lead(expr: str) -> tuple[str, ...] | None:
         return None
     if tree.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_VERBOSE):
         return None
-    found = _seq_lead(list(tree), LEAD_CHARS)
-    if not found:
-        return None
-    found = {a.rstrip(_STOP) for a in found}
-    return None if "" in found else tuple(sorted(found))
+    return tree
 
 
 _STOP = "\uffff"   # ends a beginning: what follows is not worked out
@@ -269,15 +278,9 @@ def _needed_texts(expr: str) -> tuple[tuple[str, ...], ...] | None:
     not in a Greek draft, nor "[*@#]+" where nothing is starred out. None
     when nothing is certain, or for syntax that `regex` reads differently
     from Python's parser."""
-    if any(x in expr for x in ("(?i", "(?f", "(?V", "(?x", "\\N", "\\X", "[[", "--", "&&", "~~", "||")):
-        return None
     # \p{L} and the like count as any word character (they need nothing).
-    plain = _UNICODE_CLASS.sub(lambda m: "\\w" if m.group(1) == "p" else "\\W", expr)
-    try:
-        tree = _sre_parser.parse(plain)
-    except Exception:
-        return None
-    if tree.state.flags & (_sre.SRE_FLAG_IGNORECASE | _sre.SRE_FLAG_VERBOSE):
+    tree = _parse_plain(_UNICODE_CLASS.sub(lambda m: "\\w" if m.group(1) == "p" else "\\W", expr))
+    if tree is None:
         return None
     found = [n for n in dict.fromkeys(_seq_texts(list(tree))) if len(n) <= NEEDED_ALTERNATIVES]
     # The likeliest to be missing first: long words, then rare characters.
