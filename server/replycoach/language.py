@@ -164,7 +164,7 @@ class _Profiles:
             tables = self._from_cache(cache_dir) if cache_dir is not None else None
             langs, gain, unigrams = tables or self._read_profiles()
             self.langs: list[str] = langs
-            self.gain: _GainTable = gain if isinstance(gain, _GainTable) else _GainTable(*gain)
+            self.gain = _GainTable(*gain)
             self.scripts = self._letter_scripts(unigrams)
         self.index = {lang: i for i, lang in enumerate(self.langs)}
 
@@ -291,7 +291,7 @@ class _Profiles:
                     del data
                     if (isinstance(tables, tuple) and len(tables) == 5 and tables[:2] == (_CACHE_FORMAT, key)
                             and isinstance(tables[3], tuple) and len(tables[2]) == len(tables[4])):
-                        return tables[2], _GainTable(*tables[3]), tables[4]
+                        return tables[2:]
                 except (OSError, ValueError, EOFError, TypeError):
                     pass
                 if attempt or not cls._build_in_child(os.path.dirname(path)):
