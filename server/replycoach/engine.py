@@ -11,16 +11,24 @@ Workarounds for durable-rules 2.0.28, each on purpose:
   background threads of durable's Host calling into it;
 - rulesets cannot be replaced, so a reload registers a new ruleset under a
   new name and swaps the reference.
+
+durable's Host compiles and registers a ruleset; evaluate() then drives the
+engine's own calls (assert, start and complete each action) itself, and
+reads which rules fired from the actions' messages.
 """
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 from dataclasses import dataclass
 
 import durable.engine as durable
+from durable.engine import durable_rules_engine as _engine
 
 SENTINEL = "__sentinel__"
+# durable's result codes for asserted facts (Ruleset._handle_result)
+_NOT_HANDLED, _OBSERVED, _QUEUED = 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -84,43 +92,27 @@ class Ruleset:
         self.ctx_fields = ("pack", *sorted(_fields([r.ctx_terms for r in rules]) - {"pack"}))
         self.hit_fields = ("pack", "list", *sorted(_fields([r.hit_terms for r in rules]) - {"pack", "list"}))
         self.name = f"replycoach_{next(_names)}"
-        self._results: dict[str, list[Firing]] = {}
         self._sids = itertools.count(1)
-        definition = {SENTINEL: {"all": [{"t": {"kind": "trigger"}}],
-                                 "run": self._action(SENTINEL, False)}}
+        # The action each rule's firings name: (rule key, fires per hit).
+        self._actions = {SENTINEL: (SENTINEL, False)}
+        definition = {SENTINEL: {"all": [{"t": {"kind": "trigger"}}], "run": _no_op}}
         for r in rules:
             conds = [{"t": {"kind": "trigger"}},
                      {"c": {"$and": [{"kind": "ctx"}, {"pack": r.pack}, *r.ctx_terms]}}]
             if r.for_each:
                 conds.append({"h": {"$and": [{"kind": "hit"}, {"pack": r.pack},
                                              {"list": r.for_each}, *r.hit_terms]}})
-            definition[r.key] = {"all": conds, "run": self._action(r.key, bool(r.for_each))}
-        self._host = _shared_host()
-        self._host.register_rulesets({self.name: definition})
-
-    def _action(self, key: str, per_hit: bool):
-        results = self._results
-
-        def run(c):
-            # Must not raise: durable-rules would swallow or misreport it.
-            sid = c.s["sid"]
-            bucket = results.get(sid)
-            if bucket is None:
-                return
-            if key == SENTINEL:
-                bucket.append(Firing(SENTINEL, None))
-            elif per_hit:
-                bucket.append(Firing(key, c.h["hid"]))
-            else:
-                bucket.append(Firing(key, None))
-        return run
+            definition[r.key] = {"all": conds, "run": _no_op}
+            self._actions[r.key] = (r.key, bool(r.for_each))
+        host = _shared_host()
+        host.register_rulesets({self.name: definition})
+        self._handle = host.get_ruleset(self.name)._handle
 
     def evaluate(self, contexts: list[dict], hits: list[dict]) -> list[Firing]:
         """contexts: one context fact per pack (with 'pack'); hits: dicts with
         'pack' and 'list'. Returns firings in a stable order."""
         with _engine_lock:
             sid = f"s{next(self._sids)}"
-            self._results[sid] = []
             facts = []
             for i, ctx in enumerate(contexts):
                 fact = {k: ctx[k] for k in self.ctx_fields if k in ctx}
@@ -132,13 +124,10 @@ class Ruleset:
                     fact.update(kind="hit", hid=i, sid=sid, id=f"{sid}h{i}")
                     facts.append(fact)
             try:
+                fired: list[Firing] = []
                 if facts:
-                    try:
-                        self._host.assert_facts(self.name, facts)
-                    except durable.MessageNotHandledException:
-                        pass  # facts no rule looks at yet
-                self._host.assert_fact(self.name, {"kind": "trigger", "sid": sid, "id": f"{sid}t"})
-                fired = self._results[sid]
+                    self._assert(_engine.assert_facts, facts, fired)
+                self._assert(_engine.assert_fact, {"kind": "trigger", "sid": sid, "id": f"{sid}t"}, fired)
                 if not any(f.key == SENTINEL for f in fired):
                     raise EngineError("sentinel rule did not fire")
                 return sorted((f for f in fired if f.key != SENTINEL),
@@ -148,11 +137,34 @@ class Ruleset:
             except Exception as exc:  # the engine's own errors
                 raise EngineError(f"rules engine failed: {exc}") from exc
             finally:
-                self._results.pop(sid, None)
                 try:
-                    self._host.delete_state(self.name, sid)
+                    _engine.delete_state(self._handle, sid)
                 except Exception:
                     pass
+
+    def _assert(self, call, facts, fired: list[Firing]) -> None:
+        """Assert facts and collect the firings they complete. This is what
+        durable's Host.assert_fact does, less its per-firing costs that buy
+        us nothing: a Closure, and the session state serialised and parsed
+        back after each action (our actions never change it)."""
+        code, state = call(self._handle, json.dumps(facts, ensure_ascii=False))
+        if code == _NOT_HANDLED:
+            return   # facts no rule looks at yet
+        if code == _OBSERVED:
+            raise EngineError("rules engine saw these facts already")
+        if code == _QUEUED:
+            state = 0   # as durable's Ruleset._handle_result
+        started = _engine.start_action_for_state(self._handle, state)
+        message = started[1] if started else None
+        while message:
+            for name, matched in json.loads(message).items():
+                key, per_hit = self._actions[name]
+                fired.append(Firing(key, matched["h"]["hid"] if per_hit else None))
+            message = _engine.complete_and_start_action(self._handle, state)
+
+
+def _no_op(c) -> None:
+    """Rules register an action; evaluate() reads the firings itself."""
 
 
 def _fields(terms) -> set[str]:
