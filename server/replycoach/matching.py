@@ -893,26 +893,19 @@ def _regex_first_words(p: str, _depth: int = 0, bounded: bool = True, _moves=Non
 _TOKEN = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 class WordIndex:
     """The words of one normalised text, built once per check and shared by
-    every list and pack: where each word starts, and which words and word
-    starts occur."""
+    every list and pack: where each word starts, and which words occur."""
 
     def __init__(self, text: str):
         self.text = text
         self.positions: dict[str, list[int]] = {}
-        self.after: dict[int, str] = {}    # word start -> the next word
         self.starts: list[int] = []        # every word's start, in order
         self.tokens: list[str] = []        # and the word
-        last = -1
         for m in _TOKEN.finditer(text):
             w, pos = m.group(), m.start()
             self.positions.setdefault(w, []).append(pos)
             self.starts.append(pos)
             self.tokens.append(w)
-            if last >= 0:
-                self.after[last] = w
-            last = pos
-        self.words = self.positions.keys()
-        self._sorted: list[str] | None = None
+        self._after: dict[int, str] | None = None
         # Sentence-sized chunks: matches are cached per chunk, so as a user
         # types only the chunk being edited is matched again.
         self.chunks: list[tuple[int, int]] = []
@@ -923,39 +916,24 @@ class WordIndex:
         if start < len(text) or not self.chunks:
             self.chunks.append((start, len(text)))
 
-    def has_start(self, prefix: str) -> bool:
-        """Does some word of the text start with `prefix`?"""
-        if prefix in self.words:
-            return True
-        if self._sorted is None:
-            self._sorted = sorted(self.words)
-        i = bisect_left(self._sorted, prefix)
-        return i < len(self._sorted) and self._sorted[i].startswith(prefix)
-
     def followed_by(self, starts: list[int], second: tuple[frozenset, tuple]) -> list[int]:
+        """The places of `starts` whose next word is one of `second`."""
+        after = self._after
+        if after is None:   # few patterns ask: built on the first that does
+            after = self._after = dict(zip(self.starts, self.tokens[1:]))
         exact, prefixes = second
-        after = self.after
         return [p for p in starts
                 if (w := after.get(p)) is not None and (w in exact or (prefixes and w.startswith(prefixes)))]
 
-    def may_match(self, pat: Pattern) -> bool:
-        """Does the text hold what every match of `pat` needs: a word of
-        each of its groups (set look-ups, first), then its texts?"""
-        words = self.words
-        for exact, starts in pat.checks:
-            if exact and not words.isdisjoint(exact):
-                continue
-            if starts and any(map(self.has_start, starts)):
-                continue
-            return False
-        if pat.texts is not None:
-            text = self.text
-            for need in pat.texts:
-                for alternative in need:
-                    if alternative in text:
-                        break
-                else:
-                    return False
+    def has_texts(self, texts: tuple[tuple[str, ...], ...]) -> bool:
+        """Does the text hold one of each group of `texts` (Pattern.texts)?"""
+        text = self.text
+        for need in texts:
+            for alternative in need:
+                if alternative in text:
+                    break
+            else:
+                return False
         return True
 
 
@@ -983,12 +961,30 @@ class Matcher:
         self._scan_list: list[tuple] = []
         self._entry: list[tuple] = []          # by order: (pattern, list name, order)
         self._trie = PhraseTrie()
+        # The word groups of the patterns' checks (Pattern.checks), one bit
+        # each: a draft's words set the bits of the groups they satisfy,
+        # and a pattern is tried only when all its bits (_need) are set.
+        bits: dict[tuple, int] = {}
+        self._group_words: dict[str, int] = {}    # whole word -> its groups' bits
+        self._group_starts: dict[str, int] = {}   # word start -> its groups' bits
+        self._need: list[int] = []                # by order
         order = 0
         for plist in lists:
             for pat in plist.patterns:
                 entry = (pat, plist.name, order)
                 self._entry.append(entry)
                 order += 1
+                need = 0
+                if pat.forms is None:
+                    for group in pat.checks:
+                        bit = bits.setdefault(group, 1 << len(bits))
+                        need |= bit
+                        exact, starts = group
+                        for w in exact:
+                            self._group_words[w] = self._group_words.get(w, 0) | bit
+                        for w in starts:
+                            self._group_starts[w] = self._group_starts.get(w, 0) | bit
+                self._need.append(need)
                 if pat.anchor is None:
                     self._scan_list.append(entry)
                     continue
@@ -999,13 +995,14 @@ class Matcher:
                     (self._exact if exact else self._prefix).setdefault(word, []).append(entry)
         self._trie.freeze()
         self._lengths = sorted({len(w) for w in self._prefix})
+        self._start_lengths = sorted({len(w) for w in self._group_starts})
         self._by_word: dict[str, tuple] = {}
         self._chunks: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
 
-    def _entries(self, word: str) -> tuple:
-        """The patterns that may start at `word`; cached, as drafts reuse
-        the same few thousand words."""
+    def _word(self, word: str) -> tuple[tuple, int]:
+        """The patterns that may start at `word`, and the bits of the groups
+        it satisfies; cached, as drafts reuse the same few thousand words."""
         hit = self._by_word.get(word)
         if hit is None:
             found = list(self._exact.get(word, ()))
@@ -1015,7 +1012,13 @@ class Matcher:
                 found += self._prefix.get(word[:size], ())
             # A regex anchored on a letter ("\bf[u*@#]ck") is listed under
             # every word starting with it: keep those the word can begin.
-            hit = tuple(e for e in found if e[0].lead is None or _may_begin(e[0].lead, word))
+            found = tuple(e for e in found if e[0].lead is None or _may_begin(e[0].lead, word))
+            groups = self._group_words.get(word, 0)
+            for size in self._start_lengths:
+                if size > len(word):
+                    break
+                groups |= self._group_starts.get(word[:size], 0)
+            hit = (found, groups)
             with self._lock:
                 if len(self._by_word) >= WORD_CACHE_MAX:
                     self._by_word.clear()   # cheap bound; refills with current words
@@ -1081,8 +1084,14 @@ class Matcher:
             i = bisect_right(firsts, pos) - 1
             return i if i >= 0 and pos < todo[i][1] else -1
 
-        # Per pattern, the words of the new chunks it may start at (each
-        # distinct word looked up once, however often it occurs).
+        # The groups of words the whole text satisfies (see __init__).
+        have = 0
+        for word in index.positions:
+            have |= self._word(word)[1]
+        need = self._need
+        # Per pattern whose words the text holds, the words of the new
+        # chunks it may start at (each distinct word looked up once,
+        # however often it occurs).
         plan: dict[int, list] = {}
         if every:
             words = index.positions
@@ -1092,16 +1101,19 @@ class Matcher:
                 lo, hi = bisect_left(index.starts, rs), bisect_left(index.starts, re_)
                 words.update(dict.fromkeys(index.tokens[lo:hi]))
         for word in words:
-            for entry in self._entries(word):
-                at = plan.get(entry[2])
+            for entry in self._word(word)[0]:
+                order = entry[2]
+                at = plan.get(order)
                 if at is None:
-                    plan[entry[2]] = [entry, word]
-                elif at[-1] != word:
+                    plan[order] = [entry, word] if have & need[order] == need[order] else False
+                elif at and at[-1] != word:
                     at.append(word)
         positions = index.positions
         for at in plan.values():
+            if not at:
+                continue
             pat, name, order = at[0]
-            if not index.may_match(pat):
+            if pat.texts is not None and not index.has_texts(pat.texts):
                 continue
             if len(at) == 2:
                 starts = positions[at[1]]
@@ -1136,7 +1148,7 @@ class Matcher:
         if self._trie.phrases:
             self._walk(out, index, runs, every, chunk)
         for pat, name, order in self._scan_list:
-            if index.may_match(pat):
+            if have & need[order] == need[order] and (pat.texts is None or index.has_texts(pat.texts)):
                 self._scan(out, runs, chunk, pat, name, order, text)
         keep = [True] * len(todo)
         for i, (cs, ce, _) in enumerate(todo):
