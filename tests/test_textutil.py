@@ -36,3 +36,20 @@ def test_utf16_offsets_count_astral_characters_twice():
     assert u16(text.index("x")) == len(text.encode("utf-16-le")) // 2 - 1
     back = codepoint_offsets(text)
     assert back(3) == text.index("ok")
+
+
+def test_normalize_equals_the_per_character_rule_on_any_text():
+    # normalize() maps whole texts through a table filled as characters are
+    # met: it must give what normalising each character on its own gives,
+    # offsets included, whatever was normalised before.
+    import random
+    from replycoach.textutil import _norm_char
+    rng = random.Random(7)
+    alphabet = ("aZ`ёЁйßﬁİΣςά\u200b\u00a0’“ŉǅ\u0301ΐ" "Tänan Ευχαριστούμε Дякую"
+                + "".join(chr(rng.randrange(0x80, 0x3000)) for _ in range(300)))
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40)))
+        n = normalize(text)
+        parts = [_norm_char(ch) for ch in text]
+        assert n.text == "".join(parts)
+        assert n.index == tuple([i for i, p in enumerate(parts) for _ in p] + [len(text)])

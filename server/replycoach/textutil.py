@@ -52,13 +52,34 @@ class Normalized:
         return self.index[start], self.index[end - 1] + 1
 
 
+class _CharTable(dict):
+    """Code point -> normalised text, for str.translate: each character is
+    worked out once (_norm_char), then the whole text is mapped in C."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = _norm_char(ch)
+        if len(out) != 1:
+            _UNEVEN.add(ch)   # before translate returns: normalize() relies on it
+        if len(self) < _TABLE_MAX:
+            self[code] = out
+        return out
+
+
+# Characters that normalise to no character or several ("ß", "ﬁ", zero
+# width): a few thousand in all of Unicode, so the set needs no bound.
+_UNEVEN: set[str] = set()
+_TABLE_MAX = 8192
+_TABLE = _CharTable()
+
+
 def normalize(text: str) -> Normalized:
     # Fast paths: most texts map one character to one character.
     if text.isascii() and "`" not in text:
         return Normalized(text.lower(), tuple(range(len(text) + 1)))
-    parts = list(map(_norm_char, text))
-    if set(map(len, parts)) <= {1}:
-        return Normalized("".join(parts), tuple(range(len(text) + 1)))
+    folded = text.translate(_TABLE)
+    if _UNEVEN.isdisjoint(text):
+        return Normalized(folded, tuple(range(len(text) + 1)))
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
