@@ -111,11 +111,7 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
                 sugg = tuple(x for x in m.suggestions if not _is_profane(pack, x))
                 found.append(Match("spelling", m.start, m.end, m.word, sugg[0] if sugg else None, sugg[1:]))
 
-        counts: dict[str, int] = {}
-        for name in set(pack.all_languages_lists) | {n for lg in pack.langs.values() for n in lg.lists}:
-            counts[f"n_{name}"] = 0
-        for name in ("shouting", "punctuation", "private_data", "spelling"):
-            counts[f"n_{name}"] = 0
+        counts = dict(_zero_counts(pack))
         for m in found:
             counts[f"n_{m.list}"] = counts.get(f"n_{m.list}", 0) + 1
         greetings = sorted((m for m in found if m.list == "greeting"), key=lambda m: m.start)
@@ -126,6 +122,28 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
                                "end": m.end, "sentence": sentence_index(a.sents, m.start)})
             facts.matches.append((pack.id, m))
     return facts
+
+
+def _zero_counts(pack: Pack) -> dict[str, int]:
+    """n_<list>: 0 for every list of the pack and every detector, so a rule
+    can test any count; built once per pack version."""
+    zero = pack.__dict__.get("_zero_counts")
+    if zero is None:
+        names = sorted(set(pack.all_languages_lists) | {n for lg in pack.langs.values() for n in lg.lists})
+        names += ["shouting", "punctuation", "private_data", "spelling"]
+        zero = pack.__dict__["_zero_counts"] = {f"n_{name}": 0 for name in names}
+    return zero
+
+
+def _stop_words(pack: Pack, review_lang: str | None, draft_lang: str | None) -> set[str]:
+    """The stop words of the review's and the draft's languages, together;
+    once per pack version and pair of languages."""
+    cache = pack.__dict__.setdefault("_stop_words", {})
+    key = (review_lang, draft_lang)
+    stop = cache.get(key)
+    if stop is None:
+        stop = cache[key] = _list_words(pack, review_lang, "stopwords") | _list_words(pack, draft_lang, "stopwords")
+    return stop
 
 
 def _matcher(pack: Pack, code: str | None) -> Matcher:
@@ -189,7 +207,7 @@ def _context(pack: Pack, a: Analysis, req: CheckRequest) -> dict:
     detailed = False
     if review.text:
         lang_for_review = review_lang if review_lang in pack.langs else a.lang.code
-        stop = _list_words(pack, lang_for_review, "stopwords") | _list_words(pack, a.lang.code, "stopwords")
+        stop = _stop_words(pack, lang_for_review, a.lang.code)
         negative_text, review_stems, detailed = _review_facts(pack, lang_for_review, a.lang.code, review.text, stop)
         overlap = len(review_stems & _stems(a.norm.text, stop))
     if rating is not None:
