@@ -522,6 +522,7 @@ LEX_CAP = 20.0
 LEX_MAX_WORDS = 25
 _LEX_WORD = regex.compile(r"[\p{L}][\p{L}'’]+")
 SAMPLE_CHARS = 600
+PRIORS_MAX = 256   # (eligible languages, prior) pairs: scripts x review languages
 # Cached per-word scores: a user's vocabulary, so a new draft is mostly
 # known words (float32 for the languages of the word's script: ~0.25 KB each).
 WORD_SCORES_MAX = 8192
@@ -574,6 +575,7 @@ class LanguageDetector:
         self._cache_lock = threading.Lock()
         self._word_scores: dict[str, array] = {}
         self._lanes: dict[tuple, int] = {}   # the eligible-language tuples seen, numbered
+        self._priors: dict[tuple, dict[int, float]] = {}   # see _log_prior
 
     def _load(self) -> _Profiles:
         # Profiles load lazily (~0.5 s) and once per process and seed, behind a lock.
@@ -614,11 +616,12 @@ class LanguageDetector:
         p, z = scored
         if self.lexicon is not None:
             z = self._with_lexicon(text, p, z)
-        plain = self._posterior(p, z, None)
-        best = max(plain, key=plain.__getitem__)
+        # The best language without the review's prior (a softmax keeps the order).
+        logp = self._log_prior(p, tuple(z), None)
+        best = max(z, key=lambda i: z[i] + logp[i])
         prior_idx = self._prior_index(p, prior, prior_code)
         if prior_idx not in z:  # no prior, unknown to langdetect, or another script
-            return self._result(p.langs[best], plain[best], "detected")
+            return self._result(p.langs[best], self._posterior(p, z, None)[best], "detected")
         post = self._posterior(p, z, prior_idx)
         best_p = max(post, key=post.__getitem__)
         source = "review" if best_p == prior_idx and best != prior_idx else "detected"
@@ -628,7 +631,8 @@ class LanguageDetector:
         """Letter statistics are weak on a few words ("We don't believe you."
         reads as Afrikaans to them): add, per word, the evidence of each
         supported language's dictionary knowing it or not."""
-        found = _LEX_WORD.findall(text)
+        # Stop reading at the first word too many: a long text is left as is.
+        found = [m.group() for m in islice(_LEX_WORD.finditer(text), LEX_MAX_WORDS + 1)]
         if len(found) > LEX_MAX_WORDS:
             return z
         words = [w for k, w in enumerate(found) if k == 0 or not w[:1].isupper()]
@@ -768,10 +772,25 @@ class LanguageDetector:
 
     def _posterior(self, p: _Profiles, z: dict[int, float], prior_idx: int | None) -> dict[int, float]:
         """Softmax of tempered log-likelihood + log prior over the eligible
-        languages. Prior mass: the review's language REVIEW_PRIOR, candidates
-        most of the rest, all other languages OTHER_MASS together."""
+        languages."""
+        logp = self._log_prior(p, tuple(z), prior_idx)
+        scores = {i: z[i] + logp[i] for i in z}
+        top = max(scores.values())
+        e = {i: math.exp(v - top) for i, v in scores.items()}
+        norm = sum(e.values())
+        return {i: v / norm for i, v in e.items()}
+
+    def _log_prior(self, p: _Profiles, eligible: tuple[int, ...], prior_idx: int | None) -> dict[int, float]:
+        """Log prior of each eligible language. Prior mass: the review's
+        language REVIEW_PRIOR, candidates most of the rest, all other
+        languages OTHER_MASS together. It depends only on which languages
+        are eligible (a script's) and the prior: a few cases, each cached."""
+        key = (eligible, prior_idx)
+        hit = self._priors.get(key)
+        if hit is not None:
+            return hit
         weight = {}
-        for i in z:
+        for i in eligible:
             if i == prior_idx:
                 continue
             lang = p.langs[i]
@@ -790,8 +809,8 @@ class LanguageDetector:
             logp[i] = math.log(left * cand_mass * w / cand_total)
         for i in other:
             logp[i] = math.log(left * other_mass / len(other)) if other_mass > 0 else -math.inf
-        scores = {i: z[i] + logp[i] for i in z}
-        top = max(scores.values())
-        e = {i: math.exp(v - top) for i, v in scores.items()}
-        norm = sum(e.values())
-        return {i: v / norm for i, v in e.items()}
+        with self._cache_lock:
+            if len(self._priors) >= PRIORS_MAX:
+                self._priors.clear()
+            self._priors[key] = logp
+        return logp
