@@ -897,14 +897,16 @@ class WordIndex:
 
     def __init__(self, text: str):
         self.text = text
+        found = list(_TOKEN.finditer(text))
+        self.starts: list[int] = [m.start() for m in found]   # every word's start, in order
+        self.tokens: list[str] = [m.group() for m in found]   # and the word
         self.positions: dict[str, list[int]] = {}
-        self.starts: list[int] = []        # every word's start, in order
-        self.tokens: list[str] = []        # and the word
-        for m in _TOKEN.finditer(text):
-            w, pos = m.group(), m.start()
-            self.positions.setdefault(w, []).append(pos)
-            self.starts.append(pos)
-            self.tokens.append(w)
+        for w, pos in zip(self.tokens, self.starts):
+            at = self.positions.get(w)
+            if at is None:
+                self.positions[w] = [pos]
+            else:
+                at.append(pos)
         self._after: dict[int, str] | None = None
         # Sentence-sized chunks: matches are cached per chunk, so as a user
         # types only the chunk being edited is matched again.
