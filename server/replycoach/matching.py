@@ -25,6 +25,7 @@ CONTEXT = 64            # characters around a chunk that can change its matches
 CHUNK_CACHE_MAX = 256   # cached chunks per matcher (the drafts being typed; each keystroke adds one)
 _CHUNK_END = regex.compile(r"[.!?…]+[\"')\]»”]*\s+(?=\S)|\n[ \t]*\n\s*(?=\S)")
 WORD_CACHE_MAX = 2048    # words whose candidate patterns a matcher remembers
+_NOTHING = (0,)          # a word that starts no pattern and is in no group
 
 
 class PatternError(ValueError):
@@ -1002,9 +1003,10 @@ class Matcher:
         self._chunks: dict[tuple, tuple] = {}
         self._lock = threading.Lock()
 
-    def _word(self, word: str) -> tuple[tuple, int]:
-        """The patterns that may start at `word`, and the bits of the groups
-        it satisfies; cached, as drafts reuse the same few thousand words."""
+    def _word(self, word: str) -> tuple:
+        """(bits of the groups `word` satisfies, *the patterns that may start
+        at it), in one tuple; cached, as drafts reuse the same few thousand
+        words."""
         hit = self._by_word.get(word)
         if hit is None:
             found = list(self._exact.get(word, ()))
@@ -1014,13 +1016,13 @@ class Matcher:
                 found += self._prefix.get(word[:size], ())
             # A regex anchored on a letter ("\bf[u*@#]ck") is listed under
             # every word starting with it: keep those the word can begin.
-            found = tuple(e for e in found if e[0].lead is None or _may_begin(e[0].lead, word))
+            found = [e for e in found if e[0].lead is None or _may_begin(e[0].lead, word)]
             groups = self._group_words.get(word, 0)
             for size in self._start_lengths:
                 if size > len(word):
                     break
                 groups |= self._group_starts.get(word[:size], 0)
-            hit = (found, groups)
+            hit = (groups, *found) if groups or found else _NOTHING
             with self._lock:
                 if len(self._by_word) >= WORD_CACHE_MAX:
                     self._by_word.clear()   # cheap bound; refills with current words
@@ -1089,7 +1091,7 @@ class Matcher:
         # The groups of words the whole text satisfies (see __init__).
         have = 0
         for word in index.positions:
-            have |= self._word(word)[1]
+            have |= self._word(word)[0]
         need = self._need
         # Per pattern whose words the text holds, the words of the new
         # chunks it may start at (each distinct word looked up once,
@@ -1103,7 +1105,9 @@ class Matcher:
                 lo, hi = bisect_left(index.starts, rs), bisect_left(index.starts, re_)
                 words.update(dict.fromkeys(index.tokens[lo:hi]))
         for word in words:
-            for entry in self._word(word)[0]:
+            hit = iter(self._word(word))
+            next(hit)   # the bits
+            for entry in hit:
                 order = entry[2]
                 at = plan.get(order)
                 if at is None:
