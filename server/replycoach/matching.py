@@ -940,6 +940,19 @@ class WordIndex:
         return True
 
 
+def _listed(word: str, whole: dict, starts: dict, lengths: list[int]) -> list:
+    """What `word` is listed under in `whole` (by the whole word) and in
+    `starts` (by each of its starts; `lengths`: their lengths, sorted)."""
+    found = [whole[word]] if word in whole else []
+    for size in lengths:
+        if size > len(word):
+            break
+        value = starts.get(word[:size])
+        if value is not None:
+            found.append(value)
+    return found
+
+
 def _may_begin(lead: tuple[str, ...], word: str) -> bool:
     """Can a match with one of these beginnings (Pattern.lead) start at
     this word? A beginning longer than the word is decided at the place."""
@@ -1009,19 +1022,13 @@ class Matcher:
         words."""
         hit = self._by_word.get(word)
         if hit is None:
-            found = list(self._exact.get(word, ()))
-            for size in self._lengths:
-                if size > len(word):
-                    break
-                found += self._prefix.get(word[:size], ())
             # A regex anchored on a letter ("\bf[u*@#]ck") is listed under
             # every word starting with it: keep those the word can begin.
-            found = [e for e in found if e[0].lead is None or _may_begin(e[0].lead, word)]
-            groups = self._group_words.get(word, 0)
-            for size in self._start_lengths:
-                if size > len(word):
-                    break
-                groups |= self._group_starts.get(word[:size], 0)
+            found = [e for entries in _listed(word, self._exact, self._prefix, self._lengths)
+                     for e in entries if e[0].lead is None or _may_begin(e[0].lead, word)]
+            groups = 0
+            for bits in _listed(word, self._group_words, self._group_starts, self._start_lengths):
+                groups |= bits
             hit = (groups, *found) if groups or found else _NOTHING
             with self._lock:
                 if len(self._by_word) >= WORD_CACHE_MAX:
