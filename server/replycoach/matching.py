@@ -13,7 +13,7 @@ import threading
 import regex
 from re import _constants as _sre, _parser as _sre_parser
 
-from .phrasetrie import PhraseTrie
+from .phrasetrie import PhraseTrie, listed
 from .textutil import Normalized, normalize_pattern
 
 REGEX_TIMEOUT_S = 0.05  # a shared pack must never hang the server
@@ -940,19 +940,6 @@ class WordIndex:
         return True
 
 
-def _listed(word: str, whole: dict, starts: dict, lengths: list[int]) -> list:
-    """What `word` is listed under in `whole` (by the whole word) and in
-    `starts` (by each of its starts; `lengths`: their lengths, sorted)."""
-    found = [whole[word]] if word in whole else []
-    for size in lengths:
-        if size > len(word):
-            break
-        value = starts.get(word[:size])
-        if value is not None:
-            found.append(value)
-    return found
-
-
 def _may_begin(lead: tuple[str, ...], word: str) -> bool:
     """Can a match with one of these beginnings (Pattern.lead) start at
     this word? A beginning longer than the word is decided at the place."""
@@ -1024,10 +1011,10 @@ class Matcher:
         if hit is None:
             # A regex anchored on a letter ("\bf[u*@#]ck") is listed under
             # every word starting with it: keep those the word can begin.
-            found = [e for entries in _listed(word, self._exact, self._prefix, self._lengths)
+            found = [e for entries in listed(word, self._exact, self._prefix, self._lengths)
                      for e in entries if e[0].lead is None or _may_begin(e[0].lead, word)]
             groups = 0
-            for bits in _listed(word, self._group_words, self._group_starts, self._start_lengths):
+            for bits in listed(word, self._group_words, self._group_starts, self._start_lengths):
                 groups |= bits
             hit = (groups, *found) if groups or found else _NOTHING
             with self._lock:

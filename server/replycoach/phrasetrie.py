@@ -34,6 +34,19 @@ RANK_MASK = (1 << RANK_BITS) - 1
 FIRSTS_MAX = 4096   # words whose first nodes a trie remembers
 
 
+def listed(word: str, whole: dict, starts: dict, lengths: list[int]) -> list:
+    """What `word` is listed under in `whole` (by the whole word) and in
+    `starts` (by each of its starts; `lengths`: their lengths, sorted)."""
+    found = [whole[word]] if word in whole else []
+    for size in lengths:
+        if size > len(word):
+            break
+        value = starts.get(word[:size])
+        if value is not None:
+            found.append(value)
+    return found
+
+
 class PhraseTrie:
     def __init__(self):
         self.root: dict = {}          # first word -> node
@@ -100,14 +113,9 @@ class PhraseTrie:
         hit = self._firsts.get(word)
         if hit is None:
             node = self.root.get(word)
-            found = [] if node is None else [(node, False)]
-            for size in self.lengths:
-                if size > len(word):
-                    break
-                node = self.wild.get(word[:size])
-                if node is not None:
-                    found.append((node, True))
-            hit = tuple(found)
+            # Its whole-word node, then those of its starts ("apolog*").
+            hit = tuple(([] if node is None else [(node, False)]) +
+                        [(child, True) for child in listed(word, {}, self.wild, self.lengths)])
             if len(self._firsts) >= FIRSTS_MAX:
                 self._firsts.clear()   # cheap bound; refills with current words
             self._firsts[word] = hit
