@@ -289,3 +289,48 @@ def test_a_language_alone_in_its_script_is_named_by_it_whatever_the_prior(det, t
     for prior in (None, "en", "ru", code):
         r = det.detect(text, prior=prior)
         assert (r.code, r.confidence, r.source) == (code, 1.0, "detected")
+
+
+LONG_REPLIES = {
+    "en": ("Thank you for taking the time to write such a detailed review. We are sorry that the room was "
+           "not ready when you arrived, and we have spoken to the front desk team about it. We are glad that "
+           "you enjoyed breakfast and the view from the terrace, and we hope to welcome you back soon."),
+    "af": ("Baie dankie dat u die tyd geneem het om so 'n deeglike resensie te skryf. Ons is jammer dat die "
+           "kamer nie gereed was toe u aangekom het nie, en ons het met die ontvangspan daaroor gepraat. Ons is "
+           "bly dat u die ontbyt en die uitsig van die terras geniet het, en ons hoop om u gou weer te verwelkom."),
+}
+
+
+def _scored_lengths(det, monkeypatch) -> list[int]:
+    """The lengths of the texts detection scores, call by call."""
+    seen: list[int] = []
+    inner = det._detect
+
+    def recording(text, prior, **kw):
+        seen.append(len(text))
+        return inner(text, prior, **kw)
+    monkeypatch.setattr(det, "_detect", recording)
+    return seen
+
+
+@pytest.mark.parametrize("lang", sorted(LONG_REPLIES))
+def test_long_reply_is_decided_by_its_first_words(monkeypatch, lang):
+    det = LanguageDetector()
+    text = LONG_REPLIES[lang]
+    whole = det._detect(text, None)
+    seen = _scored_lengths(det, monkeypatch)
+    r = det.detect(text)
+    assert (r.code, whole.code) == (lang, lang)
+    assert len(seen) == 1 and seen[0] <= 160 < len(text)
+
+
+def test_long_reply_with_an_unclear_start_is_read_further(monkeypatch):
+    # Names and places say little: the reply after them decides.
+    det = LanguageDetector()
+    text = ("Maria, Johan, Pieter, Anna, Radisson Blu, Tallinn, Kaapstad, Stellenbosch, Pretoria, Durban, "
+            "Oktober, Maart, April, Mei, Junie, Julie, Augustus, September. " + LONG_REPLIES["af"])
+    seen = _scored_lengths(det, monkeypatch)
+    r = det.detect(text)
+    assert r.code == "af"
+    assert r.confidence >= 0.9999
+    assert len(seen) == 2 and seen[0] <= 160 and seen[1] > 400

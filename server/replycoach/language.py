@@ -522,6 +522,12 @@ LEX_CAP = 20.0
 LEX_MAX_WORDS = 25
 _LEX_WORD = regex.compile(r"[\p{L}][\p{L}'’]+")
 SAMPLE_CHARS = 600
+# A long text's first words nearly always settle its language: the rest is
+# read only when they do not. On texts of ~700 characters in 12 languages,
+# the first 160 reach this confidence in ~99%, and stopping there named the
+# wrong language no more often than reading 600 (benchmarks/langid_accuracy.py).
+QUICK_CHARS = 160
+QUICK_CONFIDENCE = 0.9999
 PRIORS_MAX = 256   # (eligible languages, prior) pairs: scripts x review languages
 # Cached per-word scores: a user's vocabulary, so a new draft is mostly
 # known words (float32 for the languages of the word's script: ~0.25 KB each).
@@ -551,11 +557,12 @@ def _langdetect_text(word: str, strip: bool) -> str:
     return text
 
 
-def _sample(text: str) -> str:
-    if not text or len(text) <= SAMPLE_CHARS:
+def _sample(text: str, chars: int = SAMPLE_CHARS) -> str:
+    """The first `chars` characters of `text`, cut at a space."""
+    if not text or len(text) <= chars:
         return text
-    cut = text.rfind(" ", 0, SAMPLE_CHARS)
-    return text[:cut if cut > SAMPLE_CHARS // 2 else SAMPLE_CHARS]
+    cut = text.rfind(" ", 0, chars)
+    return text[:cut if cut > chars // 2 else chars]
 
 
 class LanguageDetector:
@@ -601,20 +608,25 @@ class LanguageDetector:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
-        result = self._detect(text, prior)
+        head = _sample(text, QUICK_CHARS)
+        result = None
+        if head is not text:   # letter statistics only: a long text's words are many
+            result = self._detect(head, prior, lexicon=False)
+        if result is None or result.confidence < QUICK_CONFIDENCE:
+            result = self._detect(text, prior)
         with self._cache_lock:
             self._cache[key] = result
             if len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
         return result
 
-    def _detect(self, text: str, prior: str | None) -> LanguageResult:
+    def _detect(self, text: str, prior: str | None, lexicon: bool = True) -> LanguageResult:
         prior_code = normalize_code(prior)
         scored = self._score(text)
         if isinstance(scored, LanguageResult):
             return scored
         p, z = scored
-        if self.lexicon is not None:
+        if lexicon and self.lexicon is not None:
             z = self._with_lexicon(text, p, z)
         # The best language without the review's prior (a softmax keeps the order).
         logp = self._log_prior(p, tuple(z), None)
