@@ -337,3 +337,22 @@ def test_a_half_typed_last_word_gets_no_background_search():
     sc.check("We recomendd it.", "en")           # finished: now it is searched
     sc.wait_background()
     assert sc.check("We recomendd it.", "en")[0].suggestions[0] == "recommend"
+
+
+def test_a_misspelling_is_looked_up_in_the_dictionary_once(monkeypatch):
+    # As the user types, the same misspelled word is checked again and
+    # again: the dictionary's "no" is remembered like its "yes".
+    sc = SpellChecker()
+    text = "We apreciate your review."
+    assert words(sc.check(text, "en")) == ["apreciate"]
+    L = sc._get("en")
+    asked: list[str] = []
+    inner = L.handle.spell
+
+    def counting(word):
+        asked.append(word)
+        return inner(word)
+    monkeypatch.setattr(L.handle, "spell", counting)
+    for _ in range(3):
+        assert words(sc.check(text + " Thank you", "en")) == ["apreciate"]
+    assert "apreciate" not in asked

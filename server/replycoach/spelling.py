@@ -252,6 +252,9 @@ class _Handle:
                     self.lib.Hunspell_free_list(self.ptr, ctypes.byref(lst), n)
 
 
+_UNSEEN = object()
+
+
 class _Lang:
     """A loaded language: spell handle, caches, alphabet for candidates."""
 
@@ -327,8 +330,8 @@ class _Lang:
         return "".join(seen)
 
     def spell(self, word: str) -> bool | None:
-        r = self.spelled.get(word, 0)
-        if r != 0:
+        r = self.spelled.get(word, _UNSEEN)
+        if r is not _UNSEEN:   # False too: a misspelling recurs as the user types
             return r  # type: ignore[return-value]
         r = self.handle.spell(word)
         if len(self.spelled) >= _CACHE_MAX:
