@@ -33,3 +33,33 @@ def test_the_street_shortcut_finds_what_the_whole_pattern_finds():
         assert [m.span() for m in rx.finditer(text)] == want, text
         found += bool(want)
     assert found > 1000
+
+
+def test_shouting_reads_only_sentences_with_two_capitals_and_finds_the_same():
+    # Only sentences holding two capitals in one word are read word by word;
+    # the findings must be those of reading every sentence.
+    from replycoach.detectors import shouting
+    from replycoach.matching import drop_overlaps
+    from replycoach.textutil import sentences
+    rnd = random.Random(2)
+    pieces = ["WE", "ARE", "SORRY", "TÄNAN", "ΕΥΧΑΡΙΣΤΟΥΜΕ", "СПАСИБО", "WhatsApp", "iPhone", "SMS", "OK", "I",
+              "a", "we", "Thank", "you", "Baie", "dankie", "!", "!!", "?!", ".", ". ", "... ", "\n", " ", " ", " ",
+              "O'NEIL", "Wi-Fi", "WI-FI", "x", "Ab", "AB", "ABCD", "ABCDE"]
+    flagged = 0
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 40)))
+        sents = sentences(text)
+        want = drop_overlaps(shouting._caps(text, sents, {"sms"}) +
+                             [m for m in shouting.find(text, [], set())])
+        got = shouting.find(text, sents, {"sms"})
+        assert [(m.start, m.end, m.replace) for m in got] == [(m.start, m.end, m.replace) for m in want], text
+        flagged += any(m.text[:1].isalpha() for m in got)
+    assert flagged > 500
+
+
+def test_shouted_sentence_among_quiet_ones():
+    from replycoach.detectors import shouting
+    from replycoach.textutil import sentences
+    text = "Thank you for your review. WE ARE VERY SORRY ABOUT THIS. The WIFI is fixed now, see WhatsApp."
+    got = [(m.text, m.replace) for m in shouting.find(text, sentences(text), set())]
+    assert got == [("WE ARE VERY SORRY ABOUT THIS.", "We are very sorry about this."), ("WIFI", "wifi")]

@@ -144,8 +144,9 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def words(text: str) -> list[tuple[int, int, str]]:
-    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+def words(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, word) of the words of text[start:end], as offsets in `text`."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text, start, len(text) if end is None else end)]
 
 
 def utf16_offsets(text: str):

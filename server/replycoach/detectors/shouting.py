@@ -1,6 +1,7 @@
 """Capitals and exclamation marks: shouting at the customer."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import lru_cache
 
 import regex
@@ -23,27 +24,28 @@ def _info(word: str) -> tuple[int, bool, str]:
 def find(text: str, sents: list[Sentence], acronyms: set[str]) -> list[Match]:
     found: list[Match] = []
     # A word in capitals has two capital letters in a row or near: most
-    # drafts have none, and the word-by-word checks below are the slow part.
-    if _TWO_CAPS.search(text):
-        found += _caps(text, sents, acronyms)
+    # sentences have none, and the word-by-word checks below are the slow
+    # part. Only the sentences holding such a pair are read word by word.
+    pairs = [m.start() for m in _TWO_CAPS.finditer(text)]
+    if pairs:
+        found += _caps(text, [s for s in sents if _holds(pairs, s)], acronyms)
     for m in _BANGS.finditer(text):
         repl = "?" if "?" in m.group() and m.group().rstrip("!").endswith("?") else "!"
         found.append(Match("shouting", m.start(), m.end(), m.group(), repl))
     return drop_overlaps(found)
 
 
+def _holds(places: list[int], s: Sentence) -> bool:
+    """Is one of the sorted `places` inside sentence `s`?"""
+    i = bisect_left(places, s.start)
+    return i < len(places) and places[i] < s.end
+
+
 def _caps(text: str, sents: list[Sentence], acronyms: set[str]) -> list[Match]:
     found: list[Match] = []
-    every = words(text)   # no word spans two sentences: they split at spaces
-    k = 0
     for s in sents:
-        while k < len(every) and every[k][0] < s.start:
-            k += 1
-        j = k
-        while j < len(every) and every[j][1] <= s.end:
-            j += 1
-        ws = [(a, b, w, *_info(w)) for a, b, w in every[k:j]]
-        k = j
+        # no word spans two sentences: they split at spaces
+        ws = [(a, b, w, *_info(w)) for a, b, w in words(text, s.start, s.end)]
         long = [w for w in ws if w[3] >= 2]
         caps = [w for w in long if w[4] and w[5] not in acronyms]
         # A whole sentence in capitals, even of short words, is one finding.
