@@ -156,7 +156,10 @@ def test_a_regex_is_tried_only_when_the_text_has_what_it_needs():
     import regex
     from replycoach.matching import _needed_texts
 
-    assert _needed_texts(r"\b\w*п[иi1е][з3z][дd]\w*") == (("п",), ("d", "д"))
+    # Characters in a row spell short texts, while the choices stay few.
+    assert _needed_texts(r"\b\w*[пp][иi1е][з3z][дd]\w*") == (("3d", "3д", "zd", "zд", "зd", "зд"),
+                                                            ("p1", "pi", "pе", "pи", "п1", "пi", "пе", "пи"))
+    assert _needed_texts(r"\b(на|по)?[хx][уy]\w*") == (("xy", "xу", "хy", "ху"),)
     assert _needed_texts(r"\b(за|на)?[её][б6]?[\*@#]+[\p{L}\*@#]*") == (("е", "ё"), ("#", "*", "@"))
     assert _needed_texts(r"\b((ons|ek)\s+is\s+)?(jammer|spyt)\s+om\s+te\s+(hoor|lees)") == \
         (("jammer", "spyt"), ("hoor", "lees"))

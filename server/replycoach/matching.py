@@ -290,26 +290,39 @@ def _needed_texts(expr: str) -> tuple[tuple[str, ...], ...] | None:
 
 
 NEEDED_MAX = 2             # texts checked per pattern
-NEEDED_ALTERNATIVES = 8   # beyond this many alternatives a check costs more than it saves
+NEEDED_ALTERNATIVES = 12  # beyond this many alternatives a check costs more than it saves
 _COMMON = frozenset("abcdefghijklmnopqrstuvwxyz \n")
 
 
 def _seq_texts(seq: list) -> list[tuple[str, ...]]:
-    """Texts of which a match of `seq` holds one each (alternatives sorted)."""
+    """Texts of which a match of `seq` holds one each (alternatives sorted).
+    Characters in a row join up, a set of them too while the choices stay
+    few: "[хx][уy]" needs one of "xy", "xу", "хy", "ху", where "x" and "y"
+    alone are in nearly every draft."""
     out: list[tuple[str, ...]] = []
-    run: list[str] = []
+    run: list[str] = []   # the texts the characters in a row so far spell
+
+    def flush() -> None:
+        if run:
+            out.append(tuple(sorted(run)))
+            run.clear()
+
     for op, av in seq:
         if op == _sre.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            out.append(("".join(run),))
-            run = []
-        if op == _sre.IN:
+            chars = (chr(av),)
+        elif op == _sre.IN:
             chars = _set_chars(av)    # None for negated sets, categories: anything
-            if chars:
-                out.append(tuple(sorted(chars)))
-        elif op == _sre.SUBPATTERN:
+        else:
+            chars = None
+        if chars:
+            if run and len(run) * len(chars) <= NEEDED_ALTERNATIVES:
+                run[:] = [a + c for a in run for c in chars]
+            else:
+                flush()
+                run.extend(chars)
+            continue
+        flush()
+        if op == _sre.SUBPATTERN:
             if not av[1] & _sre.SRE_FLAG_IGNORECASE:
                 out += _seq_texts(list(av[-1]))
         elif op in _REPEATS:
@@ -321,8 +334,7 @@ def _seq_texts(seq: list) -> list[tuple[str, ...]]:
                     for alt in av[1]]
             if each and all(each):
                 out.append(tuple(sorted({t for n in each for t in n})))
-    if run:
-        out.append(("".join(run),))
+    flush()
     return out
 
 
