@@ -234,3 +234,37 @@ def test_count_over_many_and_threads(h, clock):
     assert errors == []
     assert h.similar(TEMPLATE.format(name="Zed", n=1), names=["Zed"]).count == 100
     assert len(h.list(limit=1000)) == 100
+
+
+def test_turning_history_on_or_off_is_seen_at_once_by_every_worker(tmp_path, clock):
+    # Two workers (or the server and the CLI) share the file. Whether
+    # history is on is remembered between checks, and a change made by
+    # either must count from the very next check of the other.
+    path = str(tmp_path / "h.sqlite3")
+    a, b = History(path, clock=clock), History(path, clock=clock)
+    assert (a.enabled, b.enabled) == (False, False)
+    for on in (True, False, True, False):
+        b.set_enabled(on)
+        assert a.enabled is on
+        assert (a.record("Thank you, Anna!") is not None) is on
+    a.set_enabled(True)
+    assert b.enabled is True
+    a.close()
+    b.close()
+
+
+def test_whether_history_is_on_is_known_without_a_query(tmp_path, clock):
+    # Asked on every check: no database query while nothing changed.
+    path = str(tmp_path / "h.sqlite3")
+    hist = History(path, clock=clock)
+    hist.set_enabled(True)
+    assert hist.enabled is True
+    queries: list[str] = []
+    hist._db.set_trace_callback(queries.append)
+    for _ in range(5):
+        assert hist.enabled is True
+    assert queries == []
+    History(path, clock=clock).set_enabled(False)
+    assert hist.enabled is False
+    assert any("settings" in q for q in queries)
+    hist.close()

@@ -163,8 +163,34 @@ class History:
             self._last_retention = 0.0
             self._apply_retention()
             self._reload()
+        # Every check asks whether history is on, and a query on a cold
+        # cache costs ~80 us. Each write of a setting appends a byte to this
+        # file, so one stat tells whether any process (another worker, the
+        # CLI) changed the settings since they were last read.
+        self._stamp_path = None if path == ":memory:" else path + ".settings"
+        self._settings_seen: tuple | None = None
+        self._enabled = False
+        if self._stamp_path:
+            self._bump_settings()
 
     # ---- settings -----------------------------------------------------
+
+    def _settings_stamp(self) -> tuple | None:
+        try:
+            st = os.stat(self._stamp_path)
+        except (OSError, TypeError):
+            return None
+        return st.st_ino, st.st_size
+
+    def _bump_settings(self) -> None:
+        try:
+            fd = os.open(self._stamp_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(fd, b".")
+            finally:
+                os.close(fd)
+        except OSError:
+            pass   # without the file every read queries the database
 
     def _setting(self, key: str, default: str) -> str:
         row = self._db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
@@ -174,11 +200,18 @@ class History:
         self._db.execute(
             "INSERT INTO settings(key, value) VALUES(?, ?) "
             "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (key, value))
+        if self._stamp_path:
+            self._bump_settings()   # after the commit (autocommit): readers then see the new value
 
     @property
     def enabled(self) -> bool:
         with self._lock:
-            return self._setting("enabled", "0") == "1"
+            stamp = self._settings_stamp()
+            if stamp is None or stamp != self._settings_seen:
+                # stat first: a change made after it is seen at the next read
+                self._enabled = self._setting("enabled", "0") == "1"
+                self._settings_seen = stamp
+            return self._enabled
 
     def set_enabled(self, on: bool) -> None:
         # Turning history off stops recording and matching; the rows stay
