@@ -53,3 +53,13 @@ def test_normalize_equals_the_per_character_rule_on_any_text():
         parts = [_norm_char(ch) for ch in text]
         assert n.text == "".join(parts)
         assert n.index == tuple([i for i, p in enumerate(parts) for _ in p] + [len(text)])
+
+
+def test_sentence_index_is_the_sentence_an_offset_is_in_or_before():
+    from replycoach.textutil import sentence_index
+    text = "Thank you! We are sorry.  See you soon"
+    ends = [s.end for s in sentences(text)]
+    assert ends == [10, 24, 38]
+    found = [sentence_index(ends, i) for i in range(len(text) + 2)]
+    assert found == [0] * 10 + [1] * 14 + [2] * 16
+    assert sentence_index([], 5) == 0

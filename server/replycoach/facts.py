@@ -41,13 +41,26 @@ class Facts:
 
 
 _CONTENT_WORD = regex.compile(r"[\p{L}\p{N}]{4,}")
+_MARK = regex.compile(r"\p{M}")
 
 
 def _stems(normalized: str, stop: set[str]) -> set[str]:
     """Crude stems: the word less its last two letters, kept between 4 and 7
     letters, so "room"/"rooms", "номер"/"номере", "dirty"/"dirt" meet."""
+    return _stem_set(_CONTENT_WORD.findall(normalized), stop)
+
+
+def _index_stems(index: WordIndex, stop: set[str]) -> set[str]:
+    """_stems of the index's text, from the words it already holds: runs of
+    letters, marks and digits, so those of 4+ characters when it has no mark."""
+    if _MARK.search(index.text):
+        return _stems(index.text, stop)
+    return _stem_set([w for w in index.positions if len(w) >= 4], stop)
+
+
+def _stem_set(found, stop: set[str]) -> set[str]:
     out = set()
-    for w in _CONTENT_WORD.findall(normalized):
+    for w in found:
         if w in stop or w.isdigit():
             continue
         out.add(w if len(w) <= 4 else w[:min(7, max(4, len(w) - 2))])
@@ -116,10 +129,11 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
             counts[f"n_{m.list}"] = counts.get(f"n_{m.list}", 0) + 1
         greetings = sorted((m for m in found if m.list == "greeting"), key=lambda m: m.start)
         facts.greeting_end[pack.id] = _greeting_end(a.text, a.sents, greetings)
-        facts.contexts.append({"pack": pack.id, **_context(pack, a, req), **counts})
+        facts.contexts.append({"pack": pack.id, **_context(pack, a, req, index), **counts})
+        ends = [s.end for s in a.sents]
         for m in found:
             facts.hits.append({"pack": pack.id, "list": m.list, "text": m.text, "start": m.start,
-                               "end": m.end, "sentence": sentence_index(a.sents, m.start)})
+                               "end": m.end, "sentence": sentence_index(ends, m.start)})
             facts.matches.append((pack.id, m))
     return facts
 
@@ -197,7 +211,7 @@ def _review_facts(pack: Pack, lang: str | None, draft_lang: str | None, text: st
     return hit
 
 
-def _context(pack: Pack, a: Analysis, req: CheckRequest) -> dict:
+def _context(pack: Pack, a: Analysis, req: CheckRequest, index: WordIndex) -> dict:
     review = req.review
     rl = a.review_lang
     review_lang = rl.code if rl and rl.code else ""
@@ -209,7 +223,7 @@ def _context(pack: Pack, a: Analysis, req: CheckRequest) -> dict:
         lang_for_review = review_lang if review_lang in pack.langs else a.lang.code
         stop = _stop_words(pack, lang_for_review, a.lang.code)
         negative_text, review_stems, detailed = _review_facts(pack, lang_for_review, a.lang.code, review.text, stop)
-        overlap = len(review_stems & _stems(a.norm.text, stop))
+        overlap = len(review_stems & _index_stems(index, stop))
     if rating is not None:
         negative = rating <= 2
     else:

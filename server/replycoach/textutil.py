@@ -3,6 +3,7 @@ the original, sentence and word splitting, UTF-16 offsets."""
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -130,11 +131,10 @@ def sentences(text: str) -> list[Sentence]:
     return out
 
 
-def sentence_index(sents: list[Sentence], offset: int) -> int:
-    for i, s in enumerate(sents):
-        if offset < s.end or i == len(sents) - 1:
-            return i
-    return 0
+def sentence_index(ends: list[int], offset: int) -> int:
+    """The sentence `offset` is in (or before), given the sentences' ends in
+    order; the last one for an offset past them all, 0 with none."""
+    return max(0, min(bisect_right(ends, offset), len(ends) - 1))
 
 
 _ASTRAL = regex.compile("[\U00010000-\U0010FFFF]")   # two UTF-16 units each (emoji)
