@@ -63,3 +63,48 @@ def test_shouted_sentence_among_quiet_ones():
     text = "Thank you for your review. WE ARE VERY SORRY ABOUT THIS. The WIFI is fixed now, see WhatsApp."
     got = [(m.text, m.replace) for m in shouting.find(text, sentences(text), set())]
     assert got == [("WE ARE VERY SORRY ABOUT THIS.", "We are very sorry about this."), ("WIFI", "wifi")]
+
+
+def test_street_and_order_scans_skipped_only_where_they_cannot_match(monkeypatch):
+    # The street and order patterns are scanned only when the draft holds
+    # one of their words (case-folded); the findings must be those of
+    # scanning every draft.
+    rnd = random.Random(3)
+    pieces = ["12", "5a", " ", "  ", "Main", "Street", "STREET", "st.", "ST.", "Rd.", "tänav", "TÄNAV", "Tn.", "mnt.",
+              "ул.", "УЛИЦА", "Ленина", "д. ", "οδός", "ΟΔΌΣ", "ΟΔΟΣ", "Ερμού", "Weg", "Laan", "3", "\n", "Pärnu",
+              "Order", "ORDER", "booking", "Заказ", "ΚΡΆΤΗΣΗ", "Tellimus", "no.", "#", "№", "AB-1234", "98765",
+              "Anna", "anna", ",", "-", "x", "the", "best"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 25))) for _ in range(4000)]
+    got = [[(m.start, m.end) for m in private_data.find(t, [], ["Anna"])] for t in texts]
+    skipped = sum(not any(w in t.casefold() for w in private_data._STREET_WORDS) for t in texts)
+    monkeypatch.setattr(private_data, "_STREET_WORDS", ("",))   # "" is in every text
+    monkeypatch.setattr(private_data, "_ORDER_WORDS", ("",))
+    want = [[(m.start, m.end) for m in private_data.find(t, [], ["Anna"])] for t in texts]
+    assert got == want
+    streets = sum(bool(private_data._STREET.search(t)) for t in texts)
+    orders = sum(bool(private_data._ORDER.search(t)) for t in texts)
+    assert streets > 300 and orders > 300 and skipped > 300
+
+
+def test_punctuation_spacing_scan_skipped_only_where_it_cannot_match(monkeypatch):
+    import regex
+    from replycoach.detectors import punctuation
+    from replycoach.textutil import sentences
+    rnd = random.Random(5)
+    pieces = ["we", "Thank", "you", " ", " ", "  ", "\t", ",", ".", "!", "?", ";", ":", "...", "…", "5", "(", ")",
+              "»", '"', "iPhone", "eBay", "спасибо", "www.example.com", "a@b.co", "\n", "x"]
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 30))) for _ in range(4000)]
+    got = [[(m.start, m.end, m.replace) for m in punctuation.find(t, sentences(t))] for t in texts]
+    quiet = sum(not punctuation._GAP_MARK.search(t) for t in texts)
+    monkeypatch.setattr(punctuation, "_GAP_MARK", regex.compile(""))   # matches every text
+    want = [[(m.start, m.end, m.replace) for m in punctuation.find(t, sentences(t))] for t in texts]
+    assert got == want
+    assert quiet > 500 and sum(map(bool, got)) > 2000
+
+
+def test_sentences_starting_in_lower_case():
+    from replycoach.detectors import punctuation
+    from replycoach.textutil import sentences
+    text = "thank you! iPhone users, welcome. «quoted» here. спасибо. 5 stars. Ok.\nwe care"
+    got = [(m.start, m.text, m.replace) for m in punctuation.find(text, sentences(text))]
+    assert got == [(0, "t", "T"), (49, "с", "С"), (71, "w", "W")]

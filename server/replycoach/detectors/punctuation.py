@@ -7,6 +7,7 @@ import regex
 from ..matching import Match, drop_overlaps
 from ..textutil import Sentence
 
+_GAP_MARK = regex.compile(r"[ \t][,.!?;:]")   # what every _SPACE_BEFORE match holds
 _SPACE_BEFORE = regex.compile(r"(?<=\p{L}|\p{N}|[)\]»\"])[ \t]+([,.!?;:]+)(?![\p{N}])")
 _NO_SPACE_AFTER = regex.compile(r"(?<=\p{Ll}{2,}|\p{N}[)\]]?)([,;!?]|\.(?=\p{Lu}))(?=\p{L})")
 _DOUBLED = regex.compile(r"(?<![.])\.\.(?![.])|,{2,}|;{2,}|:{2,}|\?{2,}|(?:\?!){1,}\?+")
@@ -16,7 +17,6 @@ _URL = regex.compile(r"(?:https?://|www\.)\S+", regex.I)
 _EMAIL = regex.compile(r"\S+@\S+\.\S+")
 _TLD = regex.compile(r"\.(?:com|net|org|ru|ee|gr|za|co|io|eu|info)\b", regex.I)
 _DOMAIN = regex.compile(r"\b[\w-]+\.(?:com|net|org|ru|ee|gr|za|co|io|eu|info)\b", regex.I)
-_LETTER = regex.compile(r"\p{L}")
 _LETTERS = regex.compile(r"\p{L}+")
 _ITEM_CHAR = regex.compile(r"[\p{N}a-zA-Z]")
 _ITEM_MARK = regex.compile(r"(^|\s)[\p{N}a-zA-Z]\)$")
@@ -42,9 +42,12 @@ def _inside(pos: int, spans) -> bool:
 def find(text: str, sents: list[Sentence]) -> list[Match]:
     skip = _masked(text)
     found: list[Match] = []
-    for m in _SPACE_BEFORE.finditer(text):
-        if not _inside(m.start(), skip) and m.group(1) not in ("...", "…"):
-            found.append(Match("punctuation", m.start(), m.end(), m.group(), m.group(1)))
+    # Most drafts have no space before a mark: one quick search, not the
+    # look-behind at every character.
+    if _GAP_MARK.search(text):
+        for m in _SPACE_BEFORE.finditer(text):
+            if not _inside(m.start(), skip) and m.group(1) not in ("...", "…"):
+                found.append(Match("punctuation", m.start(), m.end(), m.group(), m.group(1)))
     for m in _NO_SPACE_AFTER.finditer(text):
         if not _inside(m.start(), skip):
             found.append(Match("punctuation", m.start(), m.end(), m.group(), m.group() + " "))
@@ -53,14 +56,13 @@ def find(text: str, sents: list[Sentence]) -> list[Match]:
             found.append(Match("punctuation", m.start(), m.end(), m.group(), m.group()[0]))
     found.extend(_unbalanced(text))
     for s in sents:
-        seg = text[s.start:s.end]
-        first = _LETTER.search(seg)
-        if not first or first.start() != 0 or _inside(s.start, skip):
+        first = _LETTERS.match(text, s.start, s.end)   # a sentence starting with a word
+        if not first or _inside(s.start, skip):
             continue
-        word = _LETTERS.match(seg).group()
+        word = first.group()
         # iPhone, eBay: a capital inside the word means a brand, not a slip.
         if word[0].islower() and not any(c.isupper() for c in word[1:]):
-            found.append(Match("punctuation", s.start, s.start + 1, seg[0], seg[0].upper()))
+            found.append(Match("punctuation", s.start, s.start + 1, word[0], word[0].upper()))
     return drop_overlaps(found)
 
 
