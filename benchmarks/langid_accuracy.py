@@ -133,7 +133,7 @@ def long_texts(samples, detector: LanguageDetector, per_lang: int = 200) -> list
             text = " ".join(parts)
             prior = rnd.choice([None, lang, WRONG_PRIOR.get(lang, NEIGHBOUR_PRIOR.get(lang))])
             head = langmod._sample(text, langmod.QUICK_CHARS)
-            settled += detector._detect(head, prior, lexicon=False).confidence >= langmod.QUICK_CONFIDENCE
+            settled += detector._detect(head, prior, part=True).confidence >= langmod.QUICK_CONFIDENCE
             wrong_full += detector._detect(langmod._sample(text), prior).code != lang
             detector._cache.clear()
             wrong_staged += detector.detect(text, prior=prior).code != lang

@@ -276,6 +276,10 @@ def test_per_word_scores_equal_whole_text_scores(det):
         part = det._loglik(p, words, some)
         assert [part[i] for i in some] == [got[i] for i in some], text
         assert not any(v for i, v in enumerate(part) if i not in some), text
+        # The start of a longer text: its last word has a space after it too.
+        head = det._loglik(p, words, tuple(range(len(p.langs))), part=True)
+        want = p.loglik(p.ngrams(whole + " "))
+        assert all(abs(a - b) < 1e-6 * max(1.0, abs(b)) for a, b in zip(head, want)), text
     assert _strip_latin(["Спасибо", "Wi"]) and not _strip_latin(["Thank", "вам"])
 
 

@@ -610,8 +610,8 @@ class LanguageDetector:
                 return hit
         head = _sample(text, QUICK_CHARS)
         result = None
-        if head is not text:   # letter statistics only: a long text's words are many
-            result = self._detect(head, prior, lexicon=False)
+        if head is not text:
+            result = self._detect(head, prior, part=True)
         if result is None or result.confidence < QUICK_CONFIDENCE:
             result = self._detect(text, prior)
         with self._cache_lock:
@@ -620,13 +620,16 @@ class LanguageDetector:
                 self._cache.popitem(last=False)
         return result
 
-    def _detect(self, text: str, prior: str | None, lexicon: bool = True) -> LanguageResult:
+    def _detect(self, text: str, prior: str | None, part: bool = False) -> LanguageResult:
+        """`part`: `text` is the start of a longer text. Its words are many, so
+        letter statistics alone decide (no lexicon), and its last word has
+        more text after it, as the others do."""
         prior_code = normalize_code(prior)
-        scored = self._score(text)
+        scored = self._score(text, part)
         if isinstance(scored, LanguageResult):
             return scored
         p, z = scored
-        if lexicon and self.lexicon is not None:
+        if not part and self.lexicon is not None:
             z = self._with_lexicon(text, p, z)
         # The best language without the review's prior (a softmax keeps the order).
         logp = self._log_prior(p, tuple(z), None)
@@ -684,7 +687,7 @@ class LanguageDetector:
         # A detected review language may be langdetect's "zh-cn" itself.
         return p.index.get(prior.strip().lower(), p.index.get(code))
 
-    def _score(self, text: str):
+    def _score(self, text: str, part: bool = False):
         """A final LanguageResult (nothing to score, or decided by script), or
         (profiles, {language index: tempered log-likelihood})."""
         if text is None:
@@ -712,7 +715,7 @@ class LanguageDetector:
             # The only language of this script (its n-grams are not even
             # kept): what scoring would say, with certainty.
             return self._result(p.langs[eligible[0]], 1.0, "detected")
-        loglik = self._loglik(p, by_script[script], tuple(eligible)) if eligible else None
+        loglik = self._loglik(p, by_script[script], tuple(eligible), part) if eligible else None
         if loglik is None:
             for rx, code in _SCRIPT_ONLY:
                 n = len(rx.findall(scored))
@@ -725,12 +728,14 @@ class LanguageDetector:
                 return special
         return p, {i: loglik[i] / TEMPERATURE for i in eligible}
 
-    def _loglik(self, p: _Profiles, words: list[str], eligible: tuple[int, ...]) -> list[float] | None:
+    def _loglik(self, p: _Profiles, words: list[str], eligible: tuple[int, ...],
+                part: bool = False) -> list[float] | None:
         """langdetect's log-likelihood of the words joined by spaces, for
         the `eligible` languages (others 0), or None when no n-gram is
         known. Its n-grams never cross a space, so the sum is taken per
         word and each word's share is cached: drafts reuse the same words,
-        and scoring is most of detection's time."""
+        and scoring is most of detection's time. `part`: more text follows
+        the last word (a space after it too, and its share is cached)."""
         if not words:
             return None
         strip = _strip_latin(words)
@@ -738,8 +743,8 @@ class LanguageDetector:
         lanes = self._lanes.setdefault(eligible, len(self._lanes))
         tag = 4 * lanes + 2 * strip
         vecs = []
-        # Each distinct word once; the last has no space after it.
-        for word, count in (*Counter(words[:-1]).items(), (words[-1], -1)):
+        # Each distinct word once; the last of a whole text has no space after it.
+        for word, count in (Counter(words).items() if part else (*Counter(words[:-1]).items(), (words[-1], -1))):
             # a string key (a tuple would cost 64 bytes more)
             key = f"{word}\0{chr(0x30 + tag + (count < 0))}"
             vec = cache.get(key)
