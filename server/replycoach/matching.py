@@ -1175,16 +1175,28 @@ class Matcher:
         """The word-form phrases' hits in the new chunks: at each word, the
         best form of each phrase standing there (phrasetrie)."""
         text, tokens, starts = index.text, index.tokens, index.starts
-        at, firsts = self._trie.at, self._trie.firsts
+        at, firsts, gates = self._trie.at, self._trie.firsts, self._trie.gates
         entry = self._entry
+        count = len(tokens)
         last: dict[int, int] = {}   # phrase -> end of its previous hit
         spans = [(0, len(tokens))] if every else \
             [(bisect_left(starts, rs), bisect_left(starts, re_)) for rs, re_ in runs]
         for lo, hi in spans:
             for i in range(lo, hi):
-                first = firsts(tokens[i])
+                tok = tokens[i]
+                first = firsts(tok)
                 if not first:
                     continue
+                gate = gates.get(tok)
+                if gate is not None:
+                    # Most places a first word stands lead nowhere: seen
+                    # from the next word when a plain space comes before it.
+                    k = i + 1
+                    if k == count:
+                        continue
+                    end = starts[i] + len(tok)
+                    if starts[k] == end + 1 and text[end] == " " and tokens[k] not in gate:
+                        continue
                 found = at(text, tokens, starts, i, first)
                 pos = starts[i]
                 # As a scan would: a place inside this phrase's previous hit

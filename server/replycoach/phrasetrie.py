@@ -56,6 +56,10 @@ class PhraseTrie:
         # word -> ((node, wildcard?), ...): drafts reuse a few thousand
         # words, and most start no phrase at all.
         self._firsts: dict[str, tuple] = {}
+        # word -> the items that can follow it, when it starts phrases only
+        # as a whole word and ends none ("we"): most places it stands lead
+        # nowhere, and the walker sees that from the next word (see gate).
+        self.gates: dict[str, dict | frozenset] = {}
 
     def add(self, phrase: int, forms: tuple[tuple[str, ...], ...]) -> None:
         """Add the forms of `phrase` (an id), best first."""
@@ -118,7 +122,11 @@ class PhraseTrie:
                         [(child, True) for child in listed(word, {}, self.wild, self.lengths)])
             if len(self._firsts) >= FIRSTS_MAX:
                 self._firsts.clear()   # cheap bound; refills with current words
+                self.gates.clear()
             self._firsts[word] = hit
+            gate = _gate(hit)
+            if gate is not None:
+                self.gates[word] = gate
         return hit
 
     def at(self, text: str, tokens: list[str], starts: list[int], i: int,
@@ -170,6 +178,20 @@ class PhraseTrie:
                     if key.startswith(start):
                         todo.append((child, *run_on(text, tokens, starts, k)))
         return best
+
+
+def _gate(first: tuple) -> dict | frozenset | None:
+    """The items that may follow a word whose only start is `first`'s one
+    plain node with no end (a dict's keys, or a one-word node's word);
+    None when a walk must decide."""
+    if len(first) != 1 or first[0][1]:
+        return None
+    node = first[0][0]
+    if type(node) is tuple and type(node[0]) is str:
+        return frozenset((node[0],))
+    if type(node) is dict and _ENDS not in node and _WILD not in node:
+        return node
+    return None
 
 
 def run_on(text: str, tokens: list[str], starts: list[int], k: int) -> tuple[int, int]:
