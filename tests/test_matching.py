@@ -163,6 +163,12 @@ def test_a_regex_is_tried_only_when_the_text_has_what_it_needs():
     assert _needed_texts(r"\b(за|на)?[её][б6]?[\*@#]+[\p{L}\*@#]*") == (("е", "ё"), ("#", "*", "@"))
     assert _needed_texts(r"\b((ons|ek)\s+is\s+)?(jammer|spyt)\s+om\s+te\s+(hoor|lees)") == \
         (("jammer", "spyt"), ("hoor", "lees"))
+    # A group the pattern's word checks already ensure is not tested again.
+    expr = r"\b(jammer|spyt)\s+om\s+te\s+(hoor|lees|verneem)\s+(van|oor)"
+    assert _needed_texts(expr) == (("jammer", "spyt"), ("hoor", "lees", "verneem"))
+    assert _needed_texts(expr, (((), ("jammer", "spyt")),)) == (("hoor", "lees", "verneem"), ("oor", "van"))
+    assert _needed_texts(expr, ((("jammerlik",), ("spyt",)),)) == (("hoor", "lees", "verneem"), ("oor", "van"))
+    assert _needed_texts(expr, (((), ("jammer", "ons")),)) == (("jammer", "spyt"), ("hoor", "lees", "verneem"))
     assert _needed_texts(r"(ab)?c|d") == (("c", "d"),) and _needed_texts(r"[^a]b") == (("b",),)
     assert _needed_texts(r"(?i)abc") is None and _needed_texts(r"x?") is None
     assert _needed_texts(r"\p{L}+") is None and _needed_texts(r"[[a-z]--[aeiou]]") is None

@@ -70,7 +70,7 @@ class Pattern:
             self.lead = _shared(_lead(expr if source.startswith("re:") else
                                       expr[len(_PHRASE_HEAD):-len(_PHRASE_TAIL)]))
         # Texts every match holds one of each of (see _needed_texts).
-        self.texts = None if forms is not None else _shared(_needed_texts(expr))
+        self.texts = None if forms is not None else _shared(_needed_texts(expr, self.checks))
         self._rx: regex.Pattern | None = None   # set while in the compiled cache
 
     @property
@@ -272,11 +272,12 @@ _STOP = "\uffff"   # ends a beginning: what follows is not worked out
 _UNICODE_CLASS = regex.compile(r"\\([pP])\{[^}]*\}")
 
 
-def _needed_texts(expr: str) -> tuple[tuple[str, ...], ...] | None:
-    """Texts every match of regex `expr` contains: one of each tuple. A
-    pattern is tried only when the draft has them, so "(jammer|spyt) om te"
-    is not scanned for where neither word occurs, the Cyrillic swear words
-    not in a Greek draft, nor "[*@#]+" where nothing is starred out. None
+def _needed_texts(expr: str, checks: tuple = ()) -> tuple[tuple[str, ...], ...] | None:
+    """Texts every match of regex `expr` contains: one of each tuple, less
+    those its word `checks` ensure. A pattern is tried only when the draft
+    has them, so "(jammer|spyt) om te" is not scanned for where neither
+    word occurs, the Cyrillic swear words not in a Greek draft, nor
+    "[*@#]+" where nothing is starred out. None
     when nothing is certain, or for syntax that `regex` reads differently
     from Python's parser."""
     # \p{L} and the like count as any word character (they need nothing).
@@ -284,6 +285,11 @@ def _needed_texts(expr: str) -> tuple[tuple[str, ...], ...] | None:
     if tree is None:
         return None
     found = [n for n in dict.fromkeys(_seq_texts(list(tree))) if len(n) <= NEEDED_ALTERNATIVES]
+    # The matcher tests texts only once the pattern's word checks hold (see
+    # Pattern.checks): a group they ensure ("jammer" is in every text with a
+    # word starting "jammer") is not worth testing.
+    words = [(*exact, *starts) for exact, starts in checks if exact or starts]
+    found = [n for n in found if not any(all(any(t in w for t in n) for w in ws) for ws in words)]
     # The likeliest to be missing first: long words, then rare characters.
     found.sort(key=lambda n: (-min(map(len, n)), any(t in _COMMON for t in n), len(n)))
     return tuple(found[:NEEDED_MAX]) or None
