@@ -52,7 +52,7 @@ def test_normalize_equals_the_per_character_rule_on_any_text():
         n = normalize(text)
         parts = [_norm_char(ch) for ch in text]
         assert n.text == "".join(parts)
-        assert n.index == tuple([i for i, p in enumerate(parts) for _ in p] + [len(text)])
+        assert tuple(n.index) == tuple([i for i, p in enumerate(parts) for _ in p] + [len(text)])
 
 
 def test_sentence_index_is_the_sentence_an_offset_is_in_or_before():

@@ -1100,14 +1100,15 @@ class Matcher:
             i = bisect_right(firsts, pos) - 1
             return i if i >= 0 and pos < todo[i][1] else -1
 
-        # The groups of words the whole text satisfies (see __init__).
+        # The groups of words the whole text satisfies (see __init__); each
+        # distinct word looked up once, however often it occurs.
+        known = {word: self._word(word) for word in index.positions}
         have = 0
-        for word in index.positions:
-            have |= self._word(word)[0]
+        for hit in known.values():
+            have |= hit[0]
         need = self._need
         # Per pattern whose words the text holds, the words of the new
-        # chunks it may start at (each distinct word looked up once,
-        # however often it occurs).
+        # chunks it may start at.
         plan: dict[int, list] = {}
         if every:
             words = index.positions
@@ -1117,7 +1118,7 @@ class Matcher:
                 lo, hi = bisect_left(index.starts, rs), bisect_left(index.starts, re_)
                 words.update(dict.fromkeys(index.tokens[lo:hi]))
         for word in words:
-            hit = iter(self._word(word))
+            hit = iter(known[word])
             next(hit)   # the bits
             for entry in hit:
                 order = entry[2]

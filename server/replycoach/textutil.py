@@ -44,7 +44,7 @@ class Normalized:
     """A normalised copy of a text; `index[i]` is the original offset of
     normalised char i, with one extra entry for the end."""
     text: str
-    index: tuple[int, ...]
+    index: "tuple[int, ...] | range"   # a range when offsets are unchanged
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original span of normalised span [start, end)."""
@@ -77,10 +77,10 @@ _TABLE = _CharTable()
 def normalize(text: str) -> Normalized:
     # Fast paths: most texts map one character to one character.
     if text.isascii() and "`" not in text:
-        return Normalized(text.lower(), tuple(range(len(text) + 1)))
+        return Normalized(text.lower(), range(len(text) + 1))
     folded = text.translate(_TABLE)
     if _UNEVEN.isdisjoint(text):
-        return Normalized(folded, tuple(range(len(text) + 1)))
+        return Normalized(folded, range(len(text) + 1))   # no list of 1,000 offsets
     chars: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
