@@ -176,9 +176,11 @@ class History:
     # ---- settings -----------------------------------------------------
 
     def _settings_stamp(self) -> tuple | None:
+        if not self._stamp_path:
+            return None
         try:
             st = os.stat(self._stamp_path)
-        except (OSError, TypeError):
+        except OSError:
             return None
         return st.st_ino, st.st_size
 

@@ -277,9 +277,8 @@ def _needed_texts(expr: str, checks: tuple = ()) -> tuple[tuple[str, ...], ...] 
     those its word `checks` ensure. A pattern is tried only when the draft
     has them, so "(jammer|spyt) om te" is not scanned for where neither
     word occurs, the Cyrillic swear words not in a Greek draft, nor
-    "[*@#]+" where nothing is starred out. None
-    when nothing is certain, or for syntax that `regex` reads differently
-    from Python's parser."""
+    "[*@#]+" where nothing is starred out. None when nothing is certain,
+    or for syntax that `regex` reads differently from Python's parser."""
     # \p{L} and the like count as any word character (they need nothing).
     tree = _parse_plain(_UNICODE_CLASS.sub(lambda m: "\\w" if m.group(1) == "p" else "\\W", expr))
     if tree is None:
