@@ -104,6 +104,7 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
     facts = Facts([], [], [])
     detector_cache: dict[tuple, list[Match]] = {}
     index = WordIndex(a.norm.text)
+    ends = [s.end for s in a.sents]   # for each hit's sentence
     for pack in packs:
         found: list[Match] = []
         for hits in _matcher(pack, a.lang.code).find(a.norm, a.text, index).values():
@@ -130,7 +131,6 @@ def build(packs: list[Pack], a: Analysis, req: CheckRequest, spell=None) -> Fact
         greetings = sorted((m for m in found if m.list == "greeting"), key=lambda m: m.start)
         facts.greeting_end[pack.id] = _greeting_end(a.text, a.sents, greetings)
         facts.contexts.append({"pack": pack.id, **_context(pack, a, req, index), **counts})
-        ends = [s.end for s in a.sents]
         for m in found:
             facts.hits.append({"pack": pack.id, "list": m.list, "text": m.text, "start": m.start,
                                "end": m.end, "sentence": sentence_index(ends, m.start)})
