@@ -108,3 +108,24 @@ def test_sentences_starting_in_lower_case():
     text = "thank you! iPhone users, welcome. «quoted» here. спасибо. 5 stars. Ok.\nwe care"
     got = [(m.start, m.text, m.replace) for m in punctuation.find(text, sentences(text))]
     assert got == [(0, "t", "T"), (49, "с", "С"), (71, "w", "W")]
+
+
+def test_street_and_order_words_cover_every_alternative_of_their_patterns():
+    # The word lists repeat the patterns' alternatives by hand: each street
+    # or order word a pattern names must hold one of the listed words, or a
+    # word added to a pattern would be skipped where it stands alone.
+    import regex
+
+    def named(pattern: str, *markers: str) -> list[str]:
+        """The alternatives of the (?:...) groups naming one of `markers`, as text."""
+        groups = [g for g in regex.findall(r"\(\?:([^()]*)\)", pattern) if any(m in g for m in markers)]
+        return [regex.sub(r"\[[^\]]*\]|\\w\*|\?", "", alt).replace("\\.", ".")
+                for g in groups for alt in g.split("|")]
+
+    streets = named("".join(private_data._STREET_PARTS), "laan", "улиц")
+    orders = named(private_data._ORDER.pattern, "booking")
+    assert "οδός" in streets and "st." in streets and "bestelling" in orders and len(streets) > 25
+    for name in streets:
+        assert any(w in name.casefold() for w in private_data._STREET_WORDS), name
+    for name in orders:
+        assert any(w in name.casefold() for w in private_data._ORDER_WORDS), name
